@@ -1,0 +1,104 @@
+"""The exceptions kpi_xl raises, each carrying the data needed to report it.
+
+The core raises them; only the edges turn them into something a person sees: Excel error text in a
+cell (``excel``), a located message on the command line, a log line. ``excel`` is the text a classic
+xlwings UDF returns, because it cannot return a real Excel error value.
+
+>>> err = UnknownKpiError("CPX")
+>>> err.code, err.excel
+('CPX', '#N/A')
+>>> str(WorkbookError("Goals", "C7", 'target must be a number, got "ten"'))
+'Goals!C7: target must be a number, got "ten"'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DivisionByZeroError",
+    "InvalidValueError",
+    "KpiError",
+    "PropagatedExcelError",
+    "UnknownKpiError",
+    "UnknownLocaleError",
+    "WorkbookError",
+    "WrongTypeError",
+]
+
+
+class KpiError(Exception):
+    """Base of every kpi_xl error. ``excel`` is the Excel error text it shows as in a cell."""
+
+    excel = "#VALUE!"
+
+
+class DivisionByZeroError(KpiError, ZeroDivisionError):
+    """A KPI's denominator sums to zero (no impressions, no conversions...)."""
+
+    excel = "#DIV/0!"
+
+    def __init__(self, denominator: str) -> None:
+        self.denominator = denominator
+        super().__init__(f"{denominator} is zero")
+
+
+class WrongTypeError(KpiError, TypeError):
+    """A value of the wrong kind: text, a date or a boolean where a number is required."""
+
+    excel = "#VALUE!"
+
+    def __init__(self, argument: str, value: object, expected: str = "a number") -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument} must be {expected}, got {value!r}")
+
+
+class InvalidValueError(KpiError, ValueError):
+    """A number outside what the measure allows: a negative count, a score off its scale."""
+
+    excel = "#NUM!"
+
+    def __init__(self, argument: str, value: object, rule: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.rule = rule
+        super().__init__(f"{argument} {rule}, got {value!r}")
+
+
+class UnknownKpiError(KpiError, LookupError):
+    """A KPI code that is not in the registry."""
+
+    excel = "#N/A"
+
+    def __init__(self, code: object) -> None:
+        self.code = code
+        super().__init__(f"unknown KPI code {code!r}")
+
+
+class UnknownLocaleError(KpiError, LookupError):
+    """A locale kpi_xl has no catalog for (like Babel's ``UnknownLocaleError(identifier)``)."""
+
+    excel = "#N/A"
+
+    def __init__(self, identifier: object) -> None:
+        self.identifier = identifier
+        super().__init__(f"unknown or unsupported locale {identifier!r}")
+
+
+class PropagatedExcelError(KpiError):
+    """An Excel error already present in the input (``#REF!`` in a range): it propagates as is."""
+
+    def __init__(self, excel: str) -> None:
+        self.excel = excel
+        super().__init__(excel)
+
+
+class WorkbookError(KpiError):
+    """A problem located in a workbook: sheet, cell (or column, or table) and what is wrong."""
+
+    def __init__(self, sheet: str, cell: str | None, message: str) -> None:
+        self.sheet = sheet
+        self.cell = cell
+        self.message = message
+        place = f"{sheet}!{cell}" if cell else sheet
+        super().__init__(f"{place}: {message}")

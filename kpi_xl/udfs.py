@@ -1,0 +1,386 @@
+"""The ``=KPI_*`` Excel functions (xlwings UDFs). Set ``UDF Modules`` to ``kpi_xl.udfs``.
+
+Every function takes numbers or ranges; a range is summed like SUM (blank and text cells ignored), an
+error cell in it propagates, and bad input gives Excel's own error text instead of a traceback:
+
+>>> KPI_CPA([[100.0], [None], [150.0]], [[4.0], ["n/a"], [6.0]])
+25.0
+>>> KPI_CPA(100.0, 0.0), KPI_CPA("ten", 4.0), KPI_CPA(-5.0, 1.0), KPI_CPA([1.0, "#REF!"], 1.0)
+('#DIV/0!', '#VALUE!', '#NUM!', '#REF!')
+>>> KPI_NAME("cpa", "es_MX")
+'Costo por adquisición (CPA)'
+
+Help texts (what Excel's function wizard shows) come from the KPI registry, so the wizard, the README
+and the reports say the same thing.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import xlwings as xw
+
+from kpi_xl import cells
+from kpi_xl.core import formulas, registry
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.registry import DIRECTION_NAMES, UNIT_NAMES, Kpi
+from kpi_xl.i18n import resolve_locale, translator
+
+__all__ = [
+    "FUNCTIONS",
+    "KPI_AB_TEST",
+    "KPI_AB_UPLIFT",
+    "KPI_AOV",
+    "KPI_AVG_INTERACTION_TIME",
+    "KPI_AVG_RATING",
+    "KPI_AVG_RESPONSE_TIME",
+    "KPI_AVG_SESSION_DURATION",
+    "KPI_BOUNCE_RATE",
+    "KPI_CAC",
+    "KPI_CART_ABANDONMENT_RATE",
+    "KPI_CHAT_ABANDONMENT_RATE",
+    "KPI_CHURN_RATE",
+    "KPI_CLV",
+    "KPI_CONVERSION_RATE",
+    "KPI_CPA",
+    "KPI_CPC",
+    "KPI_CPM",
+    "KPI_CSAT",
+    "KPI_CSAT_SCORES",
+    "KPI_CTR",
+    "KPI_ENGAGEMENT_RATE",
+    "KPI_FCR",
+    "KPI_INTERACTIONS_PER_USER",
+    "KPI_LIST",
+    "KPI_NAME",
+    "KPI_NPS",
+    "KPI_NPS_SCORES",
+    "KPI_PURCHASE_FREQUENCY",
+    "KPI_RESPONSE_RATE",
+    "KPI_RETENTION_RATE",
+    "KPI_ROAS",
+    "KPI_ROI",
+]
+
+log = logging.getLogger(__name__)
+
+CATEGORY = "kpi_xl"
+RANGE_HELP = "a number or a range (summed like SUM: blank and text cells are ignored)"
+
+#: Every Excel function of this module by name, with the help texts given to xlwings.
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+#: name -> (function help, {argument: argument help}), exactly what the Excel wizard shows.
+HELP: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def excel_function(doc: str, **arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers ``fn`` with xlwings (category kpi_xl, error cells as text) and with :data:`FUNCTIONS`."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        params = list(inspect.signature(fn).parameters)
+        if params != list(arg_docs):
+            raise RuntimeError(f"{fn.__name__}: help given for {list(arg_docs)}, signature has {params}")
+        fn.__doc__ = doc
+        for name, text in arg_docs.items():
+            fn = xw.arg(name, doc=text, err_to_str=True)(fn)
+        fn = xw.func(category=CATEGORY)(fn)
+        FUNCTIONS[fn.__name__] = fn
+        HELP[fn.__name__] = (doc, dict(arg_docs))
+        return fn
+
+    return register
+
+
+def kpi_doc(kpi: Kpi) -> str:
+    """The wizard's help for a KPI: what it measures, then its formula."""
+    return f"{kpi.description} {kpi.name} = {kpi.formula_text(registry.label_of)}."
+
+
+def kpi_function(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An Excel function computing registry KPI ``code`` from totals; its arguments must be the KPI's."""
+    kpi = registry.get(code)
+    arg_docs = {p: f"{registry.label_of(p).capitalize()}: {RANGE_HELP}." for p in kpi.params}
+    return excel_function(kpi_doc(kpi), **arg_docs)
+
+
+def _excel_result(compute: Callable[[], float | str | list]) -> float | str | list:
+    """Runs ``compute`` the way a cell should see it: errors become Excel error text, never a traceback."""
+    try:
+        result = compute()
+    except KpiError as error:
+        return error.excel
+    except Exception:  # a bug must not put a traceback in a client's cell; the log keeps it
+        log.exception("kpi_xl function failed")
+        return "#VALUE!"
+    if type(result) is float and not math.isfinite(result):
+        return "#NUM!"
+    return result
+
+
+def _evaluate(code: str, *args: object) -> float | str:
+    """A registry KPI over its arguments' totals. The hot path of every scalar call: keep it lean."""
+    kpi = registry.KPIS[code]
+    try:
+        result = kpi.compute(*map(cells.total, kpi.params, args))
+    except KpiError as error:
+        return error.excel
+    except Exception:
+        log.exception("KPI_%s failed", code)
+        return "#VALUE!"
+    return result if -math.inf < result < math.inf else "#NUM!"
+
+
+# --- awareness -----------------------------------------------------------------------------------
+
+
+@kpi_function("CPM")
+def KPI_CPM(cost, impressions):
+    return _evaluate("CPM", cost, impressions)
+
+
+@kpi_function("CTR")
+def KPI_CTR(clicks, impressions):
+    return _evaluate("CTR", clicks, impressions)
+
+
+@kpi_function("CPC")
+def KPI_CPC(cost, clicks):
+    return _evaluate("CPC", cost, clicks)
+
+
+@kpi_function("ENGAGEMENT_RATE")
+def KPI_ENGAGEMENT_RATE(engagements, audience):
+    return _evaluate("ENGAGEMENT_RATE", engagements, audience)
+
+
+@kpi_function("BOUNCE_RATE")
+def KPI_BOUNCE_RATE(bounced_sessions, sessions):
+    return _evaluate("BOUNCE_RATE", bounced_sessions, sessions)
+
+
+@kpi_function("AVG_SESSION_DURATION")
+def KPI_AVG_SESSION_DURATION(total_seconds, sessions):
+    return _evaluate("AVG_SESSION_DURATION", total_seconds, sessions)
+
+
+# --- conversion ----------------------------------------------------------------------------------
+
+
+@kpi_function("CONVERSION_RATE")
+def KPI_CONVERSION_RATE(conversions, base):
+    return _evaluate("CONVERSION_RATE", conversions, base)
+
+
+@kpi_function("CPA")
+def KPI_CPA(cost, conversions):
+    return _evaluate("CPA", cost, conversions)
+
+
+@kpi_function("AOV")
+def KPI_AOV(revenue, orders):
+    return _evaluate("AOV", revenue, orders)
+
+
+@kpi_function("CAC")
+def KPI_CAC(acquisition_cost, new_customers):
+    return _evaluate("CAC", acquisition_cost, new_customers)
+
+
+@kpi_function("ROI")
+def KPI_ROI(revenue, cost):
+    return _evaluate("ROI", revenue, cost)
+
+
+@kpi_function("ROAS")
+def KPI_ROAS(revenue, ad_cost):
+    return _evaluate("ROAS", revenue, ad_cost)
+
+
+@kpi_function("CART_ABANDONMENT_RATE")
+def KPI_CART_ABANDONMENT_RATE(carts, completed_orders):
+    return _evaluate("CART_ABANDONMENT_RATE", carts, completed_orders)
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+@kpi_function("CHURN_RATE")
+def KPI_CHURN_RATE(customers_lost, customers_at_start):
+    return _evaluate("CHURN_RATE", customers_lost, customers_at_start)
+
+
+@kpi_function("RETENTION_RATE")
+def KPI_RETENTION_RATE(customers_at_end, new_customers, customers_at_start):
+    return _evaluate("RETENTION_RATE", customers_at_end, new_customers, customers_at_start)
+
+
+@kpi_function("PURCHASE_FREQUENCY")
+def KPI_PURCHASE_FREQUENCY(orders, customers):
+    return _evaluate("PURCHASE_FREQUENCY", orders, customers)
+
+
+@excel_function(
+    kpi_doc(registry.get("CLV")),
+    aov=f"Average order value: {RANGE_HELP}.",
+    purchase_frequency=f"Purchases per customer per year: {RANGE_HELP}.",
+    lifespan=f"Years a customer stays: {RANGE_HELP}.",
+    margin="Optional gross margin as a fraction (25% or 0.25). Left out: 1, which gives lifetime revenue.",
+)
+def KPI_CLV(aov, purchase_frequency, lifespan, margin=None):
+    return _excel_result(lambda: formulas.clv(
+        cells.total("aov", aov),
+        cells.total("purchase_frequency", purchase_frequency),
+        cells.total("lifespan", lifespan),
+        cells.optional_number("margin", margin, 1.0),
+    ))
+
+
+# --- advocacy ------------------------------------------------------------------------------------
+
+
+@kpi_function("NPS")
+def KPI_NPS(promoters, passives, detractors):
+    return _evaluate("NPS", promoters, passives, detractors)
+
+
+@excel_function(
+    "Net Promoter Score from raw 0-10 answers: % of 9-10 minus % of 0-6, from -100 to 100.",
+    scores="The 0-10 answers: a range (blank and text cells are ignored).",
+)
+def KPI_NPS_SCORES(scores):
+    return _excel_result(lambda: formulas.nps(*formulas.nps_counts(cells.numbers("scores", scores))))
+
+
+@kpi_function("CSAT")
+def KPI_CSAT(satisfied, responses):
+    return _evaluate("CSAT", satisfied, responses)
+
+
+@excel_function(
+    "Customer satisfaction from raw answers: the share of answers at or above the threshold "
+    "(4 and 5 on a 1-5 scale by default).",
+    scores="The answers: a range (blank and text cells are ignored).",
+    threshold="Optional lowest satisfied answer. Left out: 4.",
+    scale_max="Optional top of the scale. Left out: 5.",
+)
+def KPI_CSAT_SCORES(scores, threshold=None, scale_max=None):
+    def compute() -> float:
+        answers = cells.numbers("scores", scores)
+        top = cells.optional_number("scale_max", scale_max, 5.0)
+        lowest = cells.optional_number("threshold", threshold, 4.0)
+        return formulas.csat(*formulas.csat_counts(answers, lowest, top))
+
+    return _excel_result(compute)
+
+
+@excel_function(
+    registry.get("AVG_RATING").description + " Blank and text cells are ignored.",
+    ratings="The ratings: a range (blank and text cells are ignored).",
+)
+def KPI_AVG_RATING(ratings):
+    return _excel_result(lambda: formulas.avg_rating(*formulas.rating_totals(cells.numbers("ratings", ratings))))
+
+
+# --- conversational ------------------------------------------------------------------------------
+
+
+@kpi_function("RESPONSE_RATE")
+def KPI_RESPONSE_RATE(answered, received):
+    return _evaluate("RESPONSE_RATE", answered, received)
+
+
+@kpi_function("AVG_RESPONSE_TIME")
+def KPI_AVG_RESPONSE_TIME(total_seconds, responses):
+    return _evaluate("AVG_RESPONSE_TIME", total_seconds, responses)
+
+
+@kpi_function("FCR")
+def KPI_FCR(resolved_first_contact, contacts):
+    return _evaluate("FCR", resolved_first_contact, contacts)
+
+
+@kpi_function("CHAT_ABANDONMENT_RATE")
+def KPI_CHAT_ABANDONMENT_RATE(abandoned, started):
+    return _evaluate("CHAT_ABANDONMENT_RATE", abandoned, started)
+
+
+@kpi_function("INTERACTIONS_PER_USER")
+def KPI_INTERACTIONS_PER_USER(interactions, users):
+    return _evaluate("INTERACTIONS_PER_USER", interactions, users)
+
+
+@kpi_function("AVG_INTERACTION_TIME")
+def KPI_AVG_INTERACTION_TIME(total_seconds, conversations):
+    return _evaluate("AVG_INTERACTION_TIME", total_seconds, conversations)
+
+
+# --- A/B tests -----------------------------------------------------------------------------------
+
+_AB_DOCS = {
+    "conversions_a": f"Conversions of variant A (control): {RANGE_HELP}.",
+    "visitors_a": f"Visitors of variant A: {RANGE_HELP}.",
+    "conversions_b": f"Conversions of variant B: {RANGE_HELP}.",
+    "visitors_b": f"Visitors of variant B: {RANGE_HELP}.",
+}
+
+
+def _ab(test: Callable[..., float], *args: object) -> float | str:
+    return _excel_result(lambda: test(*map(cells.total, _AB_DOCS, args)))
+
+
+@excel_function(
+    "A/B test p-value (two-sided two-proportion z-test): below 0.05, B and A convert differently "
+    "at the usual 95% confidence.",
+    **_AB_DOCS,
+)
+def KPI_AB_TEST(conversions_a, visitors_a, conversions_b, visitors_b):
+    return _ab(formulas.ab_test_p_value, conversions_a, visitors_a, conversions_b, visitors_b)
+
+
+@excel_function("A/B uplift: how much better (or worse) B converts than A, as a fraction (25% = 0.25).", **_AB_DOCS)
+def KPI_AB_UPLIFT(conversions_a, visitors_a, conversions_b, visitors_b):
+    return _ab(formulas.ab_uplift, conversions_a, visitors_a, conversions_b, visitors_b)
+
+
+# --- catalog -------------------------------------------------------------------------------------
+
+_LOCALE_HELP = "Optional locale: en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN. Left out: en_US."
+
+
+@excel_function(
+    "Lists every KPI kpi_xl knows, with its name, formula, unit and direction, in the given language. "
+    "Spills one row per KPI under a header row.",
+    locale=_LOCALE_HELP,
+)
+def KPI_LIST(locale=None):
+    def compute() -> list[list[str]]:
+        _ = translator(resolve_locale(cells.optional_text("locale", locale))).gettext
+        rows = [[_("Code"), _("Name"), _("Formula"), _("Unit"), _("Direction")]]
+        for kpi in registry.KPIS.values():
+            rows.append([
+                kpi.code,
+                _(kpi.name),
+                kpi.formula_text(lambda p: _(registry.label_of(p))),
+                _(UNIT_NAMES[kpi.unit]),
+                _(DIRECTION_NAMES[kpi.direction]),
+            ])
+        return rows
+
+    return _excel_result(compute)
+
+
+@excel_function(
+    "The name of a KPI in the given language, e.g. KPI_NAME(\"CPA\", \"es_ES\").",
+    code="The KPI code, such as CPA or CONVERSION_RATE.",
+    locale=_LOCALE_HELP,
+)
+def KPI_NAME(code, locale=None):
+    def compute() -> str:
+        kpi = registry.get(cells.optional_text("code", code))
+        return translator(resolve_locale(cells.optional_text("locale", locale))).gettext(kpi.name)
+
+    return _excel_result(compute)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up kpi_xl on a fresh Debian/Ubuntu machine, then runs the main job or the tests.
+#   scripts/bootstrap.sh run    system libraries, .venv, the package; then the demo job
+#   scripts/bootstrap.sh test   the same plus test tools; then ruff and the whole test suite
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+mode=${1:-}
+case "$mode" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+
+# What WeasyPrint needs (pango, harfbuzz-subset for fast font subsetting, one system font), and
+# for the tests a real spreadsheet application and PDF rasterizer.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+if [ "$mode" = test ]; then
+  system_packages+=(libreoffice-calc-nogui poppler-utils)
+fi
+
+python=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    python=$candidate; break
+  fi
+done
+if [ -z "$python" ]; then
+  echo "kpi_xl needs Python 3.11 or newer: sudo apt-get install -y python3" >&2
+  exit 1
+fi
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  system_packages+=("python3-venv")
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for package in "${system_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+else
+  echo "note: not a Debian/Ubuntu system; make sure pango, harfbuzz and a font are installed" >&2
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n); else sudo=(none); fi
+  if [ "${sudo[0]:-}" = none ]; then
+    echo "kpi_xl needs these system packages. Install them, then run this again:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing system packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+extras=""
+[ "$mode" = test ] && extras="[test]"
+stamp=".venv/.kpi_xl-installed-$mode"
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".$extras"
+  touch "$stamp"
+fi
+
+if [ "$mode" = run ]; then
+  .venv/bin/kpi-xl kpis
+else
+  .venv/bin/ruff check .
+  .venv/bin/python -m pytest
+fi
