@@ -24,6 +24,7 @@ from kpi_xl.core.errors import DivisionByZeroError, InvalidValueError
 __all__ = [
     "ab_test_p_value",
     "ab_uplift",
+    "amount",
     "aov",
     "avg_interaction_time",
     "avg_rating",
@@ -58,7 +59,7 @@ __all__ = [
 _INF = math.inf
 
 
-def _amount(name: str, value: float) -> float:
+def amount(name: str, value: float) -> float:
     """A total that can't be negative (counts, money, seconds). NaN fails ``value >= 0`` too."""
     if not value >= 0.0 or value == _INF:
         raise InvalidValueError(name, value, "must be a finite number of zero or more")
@@ -73,8 +74,8 @@ def _divide(numerator: float, denominator: float, denominator_name: str) -> floa
 
 def _share(part_name: str, part: float, whole_name: str, whole: float) -> float:
     """A part of a whole (bounced of sessions): the part can't be more than the whole."""
-    _amount(part_name, part)
-    _amount(whole_name, whole)
+    amount(part_name, part)
+    amount(whole_name, whole)
     if whole == 0.0:  # nothing to take a share of: #DIV/0!, even if the part is not zero
         raise DivisionByZeroError(whole_name)
     if part > whole:
@@ -83,7 +84,7 @@ def _share(part_name: str, part: float, whole_name: str, whole: float) -> float:
 
 
 def _per(numerator_name: str, numerator: float, denominator_name: str, denominator: float) -> float:
-    return _divide(_amount(numerator_name, numerator), _amount(denominator_name, denominator), denominator_name)
+    return _divide(amount(numerator_name, numerator), amount(denominator_name, denominator), denominator_name)
 
 
 # --- awareness -----------------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def cpm(cost: float, impressions: float) -> float:
     >>> cpm(250.0, 100_000)
     2.5
     """
-    return _divide(_amount("cost", cost) * 1000.0, _amount("impressions", impressions), "impressions")
+    return _divide(amount("cost", cost) * 1000.0, amount("impressions", impressions), "impressions")
 
 
 def ctr(clicks: float, impressions: float) -> float:
@@ -190,7 +191,7 @@ def roi(revenue: float, cost: float) -> float:
     >>> roi(0.0, 1000.0)
     -1.0
     """
-    return _divide(_amount("revenue", revenue) - _amount("cost", cost), cost, "cost")
+    return _divide(amount("revenue", revenue) - amount("cost", cost), cost, "cost")
 
 
 def roas(revenue: float, ad_cost: float) -> float:
@@ -229,8 +230,8 @@ def retention_rate(customers_at_end: float, new_customers: float, customers_at_s
     >>> retention_rate(1100, 200, 1000)
     0.9
     """
-    _amount("customers_at_end", customers_at_end)
-    _amount("new_customers", new_customers)
+    amount("customers_at_end", customers_at_end)
+    amount("new_customers", new_customers)
     kept = customers_at_end - new_customers
     if kept < 0:
         raise InvalidValueError("new_customers", new_customers, "can't be more than customers_at_end")
@@ -254,9 +255,9 @@ def clv(aov: float, purchase_frequency: float, lifespan: float, margin: float = 
     >>> round(clv(80.0, 3.0, 4.0, 0.25), 2)
     240.0
     """
-    _amount("aov", aov)
-    _amount("purchase_frequency", purchase_frequency)
-    _amount("lifespan", lifespan)
+    amount("aov", aov)
+    amount("purchase_frequency", purchase_frequency)
+    amount("lifespan", lifespan)
     if not 0.0 <= margin <= 1.0:
         raise InvalidValueError("margin", margin, "must be a fraction from 0 to 1 (25% = 0.25)")
     return aov * purchase_frequency * lifespan * margin
@@ -271,7 +272,7 @@ def nps(promoters: float, passives: float, detractors: float) -> float:
     >>> nps(60, 25, 15)
     45.0
     """
-    total = _amount("promoters", promoters) + _amount("passives", passives) + _amount("detractors", detractors)
+    total = amount("promoters", promoters) + amount("passives", passives) + amount("detractors", detractors)
     return _divide((promoters - detractors) * 100.0, total, "responses")
 
 
@@ -339,7 +340,7 @@ def rating_totals(ratings: Iterable[float]) -> tuple[float, int]:
     >>> rating_totals([4, 5, 3.5])
     (12.5, 3)
     """
-    values = [_amount("rating", r) for r in ratings]
+    values = [amount("rating", r) for r in ratings]
     return math.fsum(values), len(values)
 
 

@@ -135,6 +135,11 @@ class Kpi:
         return self.direction is Direction.LOWER
 
     @property
+    def cumulative(self) -> bool:
+        """A total that grows through the period (revenue), not a rate: its formula is one measure."""
+        return _PLACEHOLDER.fullmatch(self.formula) is not None
+
+    @property
     def function_name(self) -> str:
         return f"KPI_{self.code}"
 
@@ -206,6 +211,11 @@ PARAM_LABELS: Mapping[str, str] = MappingProxyType({
 })
 
 
+def _total(value: float) -> float:
+    """A cumulative KPI is its measure's total (in Excel: SUM)."""
+    return f.amount("total", value)
+
+
 def _kpis() -> list[Kpi]:
     # One-letter stage names keep the table below readable.
     A, C, R, D, T = (  # noqa: N806
@@ -235,6 +245,14 @@ def _kpis() -> list[Kpi]:
             N_("How long a visit to the site lasts on average."),
             A, sec, hi, ("total_seconds", "sessions"), "{total_seconds} / {sessions}", f.avg_session_duration,
             ("session_seconds", "sessions")),
+        Kpi("SESSIONS", N_("Sessions"), N_("Visits to the site or app."),
+            A, cnt, hi, ("sessions",), "{sessions}", _total, ("sessions",)),
+        Kpi("CONVERSIONS", N_("Conversions"), N_("Purchases, sign-ups or leads: the actions a campaign is for."),
+            C, cnt, hi, ("conversions",), "{conversions}", _total, ("conversions",)),
+        Kpi("REVENUE", N_("Revenue"), N_("Sales revenue attributed to marketing."),
+            C, cur, hi, ("revenue",), "{revenue}", _total, ("revenue",)),
+        Kpi("NEW_CUSTOMERS", N_("New customers"), N_("Customers who bought for the first time."),
+            C, cnt, hi, ("new_customers",), "{new_customers}", _total, ("new_customers",)),
         Kpi("CONVERSION_RATE", N_("Conversion rate"),
             N_("Share of visitors, sessions, clicks or chats that ended in a conversion."),
             C, pct, hi, ("conversions", "base"), "{conversions} / {base}", f.conversion_rate,
