@@ -1,0 +1,112 @@
+"""KPI values over slices of the Actuals: a client, optionally a channel, a window of days.
+
+A KPI over a window is always the KPI of the window's totals (a ratio of sums). Flow measures
+(cost, clicks) are summed with ``math.fsum``; stock measures (customers at start, at end) take the
+value on the first or last day of the window that has data.
+
+>>> import datetime as dt
+>>> from kpi_xl.core.model import Actuals
+>>> from kpi_xl.core.registry import get
+>>> rows = Actuals.from_rows([
+...     {"date": dt.date(2026, 9, 1), "client": "A", "channel": "Search", "cost": 100.0, "conversions": 1.0},
+...     {"date": dt.date(2026, 9, 2), "client": "A", "channel": "Search", "cost": 100.0, "conversions": 9.0},
+...     {"date": dt.date(2026, 9, 2), "client": "A", "channel": "Social", "cost": 40.0, "conversions": None},
+... ])
+>>> view = ActualsView(rows, "A")
+>>> view.value(get("CPA"), dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+24.0
+>>> ActualsView(rows, "A", "Search").value(get("CPA"), dt.date(2026, 9, 1), dt.date(2026, 9, 1))
+100.0
+>>> view.value(get("CPA"), dt.date(2026, 10, 1), dt.date(2026, 10, 31)) is None   # no rows: no value
+True
+>>> view.channels()
+['Search', 'Social']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.model import Actuals
+from kpi_xl.core.periods import Month
+from kpi_xl.core.registry import MEASURES, Aggregation, Kpi
+
+__all__ = ["ActualsView", "kpi_of_totals"]
+
+
+def kpi_of_totals(kpi: Kpi, totals: dict[str, float | None]) -> float | None:
+    """The KPI from measure totals; None when a measure has no data or the KPI is undefined (0/0)."""
+    values = [totals.get(m) for m in kpi.measures]
+    if not kpi.measures or any(v is None for v in values):
+        return None
+    try:
+        return kpi.compute(*values)
+    except KpiError:
+        return None
+
+
+class ActualsView:
+    """The rows of one client (and channel, None for all), sorted by date, for fast window sums."""
+
+    def __init__(self, actuals: Actuals, client: str, channel: str | None = None) -> None:
+        wanted = [
+            i for i, c in enumerate(actuals.clients)
+            if c == client and (channel is None or actuals.channels[i] == channel)
+        ]
+        wanted.sort(key=actuals.dates.__getitem__)
+        self.dates: list[dt.date] = [actuals.dates[i] for i in wanted]
+        self._channels = [actuals.channels[i] for i in wanted]
+        self._columns = {name: [col[i] for i in wanted] for name, col in actuals.measures.items()}
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def channels(self) -> list[str]:
+        return sorted({c for c in self._channels if c})
+
+    @property
+    def first_date(self) -> dt.date | None:
+        return self.dates[0] if self.dates else None
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return self.dates[-1] if self.dates else None
+
+    def _bounds(self, start: dt.date, end: dt.date) -> tuple[int, int]:
+        return bisect_left(self.dates, start), bisect_right(self.dates, end)
+
+    def total(self, measure: str, start: dt.date, end: dt.date) -> float | None:
+        """One measure over the window; None when no row in it has a value."""
+        lo, hi = self._bounds(start, end)
+        column = self._columns[measure]
+        aggregation = MEASURES[measure].aggregation
+        if aggregation is Aggregation.SUM:
+            values = [v for v in column[lo:hi] if v is not None]
+            return math.fsum(values) if values else None
+        indices: Sequence[int] = range(lo, hi) if aggregation is Aggregation.FIRST else range(hi - 1, lo - 1, -1)
+        for i in indices:  # the first (or last) day with data, summed over that day's rows
+            if column[i] is not None:
+                day = self.dates[i]
+                same_day = range(*self._bounds(day, day))
+                return math.fsum(column[j] for j in same_day if column[j] is not None)  # type: ignore[misc]
+        return None
+
+    def totals(self, measures: Sequence[str], start: dt.date, end: dt.date) -> dict[str, float | None]:
+        return {m: self.total(m, start, end) for m in measures}
+
+    def value(self, kpi: Kpi, start: dt.date, end: dt.date) -> float | None:
+        """The KPI over the window, as a ratio of the window's totals; None without data."""
+        return kpi_of_totals(kpi, self.totals(kpi.measures, start, end))
+
+    def monthly(self, kpi: Kpi, first: Month, last: Month) -> list[tuple[Month, float | None]]:
+        """The KPI for each calendar month from ``first`` to ``last``, both included."""
+        months = []
+        month = first
+        while month <= last:
+            months.append((month, self.value(kpi, month.first_day, month.last_day)))
+            month = month + 1
+        return months

@@ -1,0 +1,94 @@
+"""Months and windows. Reports cover calendar months; goals cover any window of days.
+
+>>> m = Month.parse("2026-10")
+>>> m, m.first_day, m.last_day, m + 3, m - 10
+(Month(2026, 10), datetime.date(2026, 10, 1), datetime.date(2026, 10, 31), Month(2027, 1), Month(2025, 12))
+>>> last_complete_month(dt.date(2026, 11, 22))
+Month(2026, 10)
+>>> last_complete_month(dt.date(2026, 11, 30))     # the month is not over until its last day is
+Month(2026, 10)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["Month", "days_between", "last_complete_month", "shift_year"]
+
+_PERIOD = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1 to 12, got {self.month}")
+
+    def __repr__(self) -> str:
+        return f"Month({self.year}, {self.month})"
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``YYYY-MM``; anything else raises ValueError naming the text."""
+        match = _PERIOD.match(text) if isinstance(text, str) else None
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"period must be YYYY-MM, got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def days(self) -> int:
+        return calendar.monthrange(self.year, self.month)[1]
+
+    def __add__(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __sub__(self, months: int) -> Month:
+        return self + (-months)
+
+
+def last_complete_month(today: dt.date) -> Month:
+    """The newest month that ended before ``today``."""
+    return Month.of(today) - 1
+
+
+def days_between(start: dt.date, end: dt.date) -> int:
+    """Days from ``start`` to ``end``, both included.
+
+    >>> days_between(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    31
+    """
+    return (end - start).days + 1
+
+
+def shift_year(day: dt.date, years: int = -1) -> dt.date:
+    """The same day ``years`` away; 29 February becomes 28 February.
+
+    >>> shift_year(dt.date(2024, 2, 29))
+    datetime.date(2023, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
