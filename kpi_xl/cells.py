@@ -20,12 +20,15 @@ kpi_xl.core.errors.PropagatedExcelError: #REF!
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from itertools import chain
 
 from kpi_xl.core.errors import InvalidValueError, PropagatedExcelError, WrongTypeError
 
-__all__ = ["EXCEL_ERRORS", "numbers", "optional_number", "optional_text", "total"]
+__all__ = ["EXCEL_ERRORS", "date_value", "numbers", "optional_number", "optional_text", "total"]
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug included)
 
 EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -127,3 +130,29 @@ def optional_text(name: str, value: object) -> str | None:
             raise PropagatedExcelError(value)
         return value.strip() or None
     raise WrongTypeError(name, value, "text")
+
+
+def date_value(name: str, value: object, default: dt.date | None = None) -> dt.date:
+    """A date argument: a date cell (datetime), an Excel serial number, or ISO text (2026-10-31).
+
+    >>> date_value("start", dt.datetime(2026, 10, 1, 0, 0)), date_value("end", 46326.0)
+    (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
+    >>> date_value("as_of", None, default=dt.date(2026, 11, 22))
+    datetime.date(2026, 11, 22)
+    """
+    if value is None and default is not None:
+        return default
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if type(value) in (float, int) and 1 <= value < 2_958_466:  # up to 9999-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # type: ignore[arg-type]
+    if type(value) is str:
+        if value in EXCEL_ERRORS:
+            raise PropagatedExcelError(value)
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise WrongTypeError(name, value, "a date")

@@ -68,13 +68,13 @@ def catalog_language(locale: str) -> str:
 @cache
 def translator(locale: str) -> NullTranslations:
     """The gettext translations for a locale: the compiled ``.mo`` of an installed wheel, else the
-    ``.po`` source compiled in memory (a source checkout)."""
+    ``.po`` source compiled in memory (a source checkout, where a leftover .mo may be stale)."""
     folder = locales_dir() / catalog_language(locale) / "LC_MESSAGES"
     mo_path = folder / "messages.mo"
-    if mo_path.is_file():
+    po_path = folder / "messages.po"
+    if mo_path.is_file() and (not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as mo_file:
             return Translations(mo_file)
-    po_path = folder / "messages.po"
     if not po_path.is_file():
         raise FileNotFoundError(f"no catalog for {locale}: {po_path} is missing")
     with po_path.open("rb") as po_file:

@@ -16,22 +16,32 @@ and the reports say the same thing.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import math
 from collections.abc import Callable
-from typing import Any
-
-import xlwings as xw
 
 from kpi_xl import cells
 from kpi_xl.core import formulas, registry
 from kpi_xl.core.errors import KpiError
-from kpi_xl.core.registry import DIRECTION_NAMES, UNIT_NAMES, Kpi
+from kpi_xl.core.registry import DIRECTION_NAMES, UNIT_NAMES
+from kpi_xl.goal_udfs import (
+    KPI_FORECAST,
+    KPI_PACE,
+    KPI_PROGRESS,
+    KPI_SMART_CHECK,
+    KPI_STATUS,
+    KPI_STATUS_LABEL,
+    KPI_TARGET,
+)
 from kpi_xl.i18n import resolve_locale, translator
+from kpi_xl.udf_base import FUNCTIONS, HELP, RANGE_HELP, excel_function, excel_result, kpi_doc, kpi_function
+
+log = logging.getLogger(__name__)
+
 
 __all__ = [
     "FUNCTIONS",
+    "HELP",
     "KPI_AB_TEST",
     "KPI_AB_UPLIFT",
     "KPI_AOV",
@@ -54,72 +64,24 @@ __all__ = [
     "KPI_CTR",
     "KPI_ENGAGEMENT_RATE",
     "KPI_FCR",
+    "KPI_FORECAST",
     "KPI_INTERACTIONS_PER_USER",
     "KPI_LIST",
     "KPI_NAME",
     "KPI_NPS",
     "KPI_NPS_SCORES",
+    "KPI_PACE",
+    "KPI_PROGRESS",
     "KPI_PURCHASE_FREQUENCY",
     "KPI_RESPONSE_RATE",
     "KPI_RETENTION_RATE",
     "KPI_ROAS",
     "KPI_ROI",
+    "KPI_SMART_CHECK",
+    "KPI_STATUS",
+    "KPI_STATUS_LABEL",
+    "KPI_TARGET",
 ]
-
-log = logging.getLogger(__name__)
-
-CATEGORY = "kpi_xl"
-RANGE_HELP = "a number or a range (summed like SUM: blank and text cells are ignored)"
-
-#: Every Excel function of this module by name, with the help texts given to xlwings.
-FUNCTIONS: dict[str, Callable[..., Any]] = {}
-#: name -> (function help, {argument: argument help}), exactly what the Excel wizard shows.
-HELP: dict[str, tuple[str, dict[str, str]]] = {}
-
-
-def excel_function(doc: str, **arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Registers ``fn`` with xlwings (category kpi_xl, error cells as text) and with :data:`FUNCTIONS`."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        params = list(inspect.signature(fn).parameters)
-        if params != list(arg_docs):
-            raise RuntimeError(f"{fn.__name__}: help given for {list(arg_docs)}, signature has {params}")
-        fn.__doc__ = doc
-        for name, text in arg_docs.items():
-            fn = xw.arg(name, doc=text, err_to_str=True)(fn)
-        fn = xw.func(category=CATEGORY)(fn)
-        FUNCTIONS[fn.__name__] = fn
-        HELP[fn.__name__] = (doc, dict(arg_docs))
-        return fn
-
-    return register
-
-
-def kpi_doc(kpi: Kpi) -> str:
-    """The wizard's help for a KPI: what it measures, then its formula."""
-    return f"{kpi.description} {kpi.name} = {kpi.formula_text(registry.label_of)}."
-
-
-def kpi_function(code: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """An Excel function computing registry KPI ``code`` from totals; its arguments must be the KPI's."""
-    kpi = registry.get(code)
-    arg_docs = {p: f"{registry.label_of(p).capitalize()}: {RANGE_HELP}." for p in kpi.params}
-    return excel_function(kpi_doc(kpi), **arg_docs)
-
-
-def _excel_result(compute: Callable[[], float | str | list]) -> float | str | list:
-    """Runs ``compute`` the way a cell should see it: errors become Excel error text, never a traceback."""
-    try:
-        result = compute()
-    except KpiError as error:
-        return error.excel
-    except Exception:  # a bug must not put a traceback in a client's cell; the log keeps it
-        log.exception("kpi_xl function failed")
-        return "#VALUE!"
-    if type(result) is float and not math.isfinite(result):
-        return "#NUM!"
-    return result
-
 
 def _evaluate(code: str, *args: object) -> float | str:
     """A registry KPI over its arguments' totals. The hot path of every scalar call: keep it lean."""
@@ -231,7 +193,7 @@ def KPI_PURCHASE_FREQUENCY(orders, customers):
     margin="Optional gross margin as a fraction (25% or 0.25). Left out: 1, which gives lifetime revenue.",
 )
 def KPI_CLV(aov, purchase_frequency, lifespan, margin=None):
-    return _excel_result(lambda: formulas.clv(
+    return excel_result(lambda: formulas.clv(
         cells.total("aov", aov),
         cells.total("purchase_frequency", purchase_frequency),
         cells.total("lifespan", lifespan),
@@ -252,7 +214,7 @@ def KPI_NPS(promoters, passives, detractors):
     scores="The 0-10 answers: a range (blank and text cells are ignored).",
 )
 def KPI_NPS_SCORES(scores):
-    return _excel_result(lambda: formulas.nps(*formulas.nps_counts(cells.numbers("scores", scores))))
+    return excel_result(lambda: formulas.nps(*formulas.nps_counts(cells.numbers("scores", scores))))
 
 
 @kpi_function("CSAT")
@@ -274,7 +236,7 @@ def KPI_CSAT_SCORES(scores, threshold=None, scale_max=None):
         lowest = cells.optional_number("threshold", threshold, 4.0)
         return formulas.csat(*formulas.csat_counts(answers, lowest, top))
 
-    return _excel_result(compute)
+    return excel_result(compute)
 
 
 @excel_function(
@@ -282,7 +244,7 @@ def KPI_CSAT_SCORES(scores, threshold=None, scale_max=None):
     ratings="The ratings: a range (blank and text cells are ignored).",
 )
 def KPI_AVG_RATING(ratings):
-    return _excel_result(lambda: formulas.avg_rating(*formulas.rating_totals(cells.numbers("ratings", ratings))))
+    return excel_result(lambda: formulas.avg_rating(*formulas.rating_totals(cells.numbers("ratings", ratings))))
 
 
 # --- conversational ------------------------------------------------------------------------------
@@ -329,7 +291,7 @@ _AB_DOCS = {
 
 
 def _ab(test: Callable[..., float], *args: object) -> float | str:
-    return _excel_result(lambda: test(*map(cells.total, _AB_DOCS, args)))
+    return excel_result(lambda: test(*map(cells.total, _AB_DOCS, args)))
 
 
 @excel_function(
@@ -370,7 +332,7 @@ def KPI_LIST(locale=None):
             ])
         return rows
 
-    return _excel_result(compute)
+    return excel_result(compute)
 
 
 @excel_function(
@@ -383,4 +345,4 @@ def KPI_NAME(code, locale=None):
         kpi = registry.get(cells.optional_text("code", code))
         return translator(resolve_locale(cells.optional_text("locale", locale))).gettext(kpi.name)
 
-    return _excel_result(compute)
+    return excel_result(compute)

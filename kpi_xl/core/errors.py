@@ -17,6 +17,7 @@ __all__ = [
     "DivisionByZeroError",
     "InvalidValueError",
     "KpiError",
+    "NotAvailableError",
     "PropagatedExcelError",
     "UnknownKpiError",
     "UnknownLocaleError",
@@ -63,6 +64,17 @@ class InvalidValueError(KpiError, ValueError):
         self.value = value
         self.rule = rule
         super().__init__(f"{argument} {rule}, got {value!r}")
+
+
+class NotAvailableError(KpiError):
+    """A value that does not exist yet: a forecast before the window opens."""
+
+    excel = "#N/A"
+
+    def __init__(self, what: str, reason: str) -> None:
+        self.what = what
+        self.reason = reason
+        super().__init__(f"{what}: {reason}")
 
 
 class UnknownKpiError(KpiError, LookupError):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from kpi_xl.core import formulas as f
@@ -129,6 +129,7 @@ class Kpi:
     compute: Callable[..., float] = field(repr=False, compare=False)
     measures: tuple[str, ...] = ()
     variant: str = ""
+    bounds: tuple[float | None, float | None] = (0.0, None)  # the values the KPI can take
 
     @property
     def lower_is_better(self) -> bool:
@@ -146,6 +147,23 @@ class Kpi:
     def formula_text(self, label: Callable[[str], str] = str) -> str:
         """The formula with each ``{param}`` replaced by ``label(param)`` (a translated name)."""
         return _PLACEHOLDER.sub(lambda m: label(m.group(1)), self.formula)
+
+
+def _with_bounds(kpi: Kpi) -> Kpi:
+    """Shares of a whole can't pass 100 %; NPS runs from -100 to 100; ROI can't lose more than all."""
+    if kpi.code == "NPS":
+        return replace(kpi, bounds=(-100.0, 100.0))
+    if kpi.code == "ROI":
+        return replace(kpi, bounds=(-1.0, None))
+    if kpi.code in _SHARES:
+        return replace(kpi, bounds=(0.0, 1.0))
+    return kpi
+
+
+_SHARES = frozenset({
+    "CTR", "BOUNCE_RATE", "CART_ABANDONMENT_RATE", "CHURN_RATE", "RETENTION_RATE", "CSAT",
+    "RESPONSE_RATE", "FCR", "CHAT_ABANDONMENT_RATE",
+})
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -336,7 +354,7 @@ def _kpis() -> list[Kpi]:
     ]
 
 
-KPIS: Mapping[str, Kpi] = MappingProxyType({k.code: k for k in _kpis()})
+KPIS: Mapping[str, Kpi] = MappingProxyType({k.code: _with_bounds(k) for k in _kpis()})
 
 
 def get(code: object) -> Kpi:

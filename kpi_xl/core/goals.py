@@ -1,0 +1,280 @@
+"""SMART goals judged the way a senior marketer would, against the workbook's own history.
+
+- **Specific**: a known KPI for a client, optionally one channel or segment.
+- **Measurable**: a numeric target, given or computed as the baseline improved by the improvement
+  (for lower-is-better KPIs an improvement means lower). The baseline, when not given, comes from
+  history: the 3 complete months before the start (default), or the same window last year.
+- **Achievable**: the change the target requires, compared with history. Beyond the best month (or,
+  for totals, the best window of the same length) on record: *unrealistic*. Above the 90th
+  percentile of past changes over windows of the same length: *ambitious*.
+- **Relevant**: the objective it serves and its funnel stage; no objective is a warning.
+- **Time-bound**: a start and an end, a status on ``as_of``, expected value to date and forecast.
+
+Cumulative baselines (revenue) from the previous 3 months are scaled to the goal's window length by
+days, so that a one-month revenue goal compares with one month's worth of history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.model import Goal, Settings, WorkbookData
+from kpi_xl.core.periods import Month, days_between, shift_year
+from kpi_xl.core.registry import N_, STAGE_NAMES, Kpi, Unit, get
+from kpi_xl.core.tracking import (
+    Achievability,
+    Finding,
+    GoalStatus,
+    Quantity,
+    Term,
+    Thresholds,
+    elapsed_share,
+    meets,
+    pace,
+    progress,
+    status_of,
+    target_from,
+)
+
+__all__ = [
+    "baseline_from_history",
+    "evaluate_goal",
+    "evaluate_goals",
+    "judge_achievability",
+    "percentile",
+    "structural_findings",
+]
+
+# Fewer past windows (or changes between them) than this: too little history to judge a target.
+MIN_HISTORY_WINDOWS = 6
+MIN_HISTORY_CHANGES = 4
+LONG_WINDOW_DAYS = 366
+_DEFAULT_SETTINGS = Settings()
+
+
+def percentile(values: Iterable[float], share: float) -> float:
+    """The ``share`` percentile with linear interpolation (numpy's default method).
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.9)
+    4.6
+    """
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("percentile of no values")
+    position = (len(ordered) - 1) * share
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _improvement(kpi: Kpi, old: float, new: float) -> float | None:
+    """The relative change from ``old`` to ``new`` in the KPI's good direction (0.1: 10 % better)."""
+    if old == 0:
+        return None
+    change = (new - old) / abs(old)
+    return change if not kpi.lower_is_better else -change
+
+
+def baseline_from_history(
+    view: ActualsView, kpi: Kpi, start: dt.date, end: dt.date, method: str
+) -> tuple[float | None, str]:
+    """The goal's baseline from history and how it was found; (None, "none") without history."""
+    if method == "same_period_last_year":
+        value = view.value(kpi, shift_year(start), shift_year(end))
+        return value, ("same_period_last_year" if value is not None else "none")
+    first = Month.of(start) - 3
+    last = Month.of(start) - 1
+    value = view.value(kpi, first.first_day, last.last_day)
+    if value is not None and kpi.cumulative:  # three months' total -> the goal window's worth
+        value = value * days_between(start, end) / days_between(first.first_day, last.last_day)
+    return value, ("previous_3_months" if value is not None else "none")
+
+
+def _window_months(start: dt.date, end: dt.date) -> int:
+    return max(1, round(days_between(start, end) / 30.44))
+
+
+def judge_achievability(
+    view: ActualsView, kpi: Kpi, goal: Goal, baseline: float, target: float
+) -> tuple[Achievability, list[Finding]]:
+    """Compares the change the target needs with what the complete months before the start show."""
+    required = _improvement(kpi, baseline, target)
+    if required is None:
+        return Achievability.UNKNOWN, []
+    if view.first_date is None:
+        return Achievability.UNKNOWN, [_no_history()]
+    length = _window_months(goal.start, goal.end)
+    first = Month.of(view.first_date)
+    if view.first_date != first.first_day:
+        first = first + 1  # only complete months count
+    last = Month.of(goal.start) - 1
+    windows: list[float | None] = []
+    month = first
+    while month + (length - 1) <= last:
+        windows.append(view.value(kpi, month.first_day, (month + (length - 1)).last_day))
+        month = month + 1
+    values = [v for v in windows if v is not None]
+    changes = [
+        c for a, b in zip(windows, windows[length:], strict=False)
+        if a is not None and b is not None and (c := _improvement(kpi, a, b)) is not None
+    ]
+    if len(values) < MIN_HISTORY_WINDOWS:
+        return Achievability.UNKNOWN, [_no_history()]
+    findings: list[Finding] = []
+    verdict = Achievability.REALISTIC
+    best = min(values) if kpi.lower_is_better else max(values)
+    if not meets(best, target, kpi) and required > 0:
+        verdict = Achievability.UNREALISTIC
+        findings.append(Finding(
+            "achievable", "error",
+            N_("Unrealistic: the target {target} is beyond the best {months}-month result on record ({best})."),
+            {"target": Quantity(target, kpi.unit), "best": Quantity(best, kpi.unit),
+             "months": Quantity(length, "months")},
+        ))
+    if len(changes) < MIN_HISTORY_CHANGES:
+        return (verdict, findings) if findings else (Achievability.UNKNOWN, [_no_history()])
+    p90 = percentile(changes, 0.9)
+    if required > max(p90, 0.0) and verdict is Achievability.REALISTIC:
+        verdict = Achievability.AMBITIOUS
+        findings.append(Finding(
+            "achievable", "warning",
+            N_("Ambitious: it needs a {required} improvement; only 1 in 10 past {months}-month periods "
+               "improved by more than {p90}."),
+            {"required": Quantity(required, Unit.PERCENT), "p90": Quantity(p90, Unit.PERCENT),
+             "months": Quantity(length, "months")},
+        ))
+    return verdict, findings
+
+
+def _no_history() -> Finding:
+    return Finding("achievable", "info", N_("Not enough history to judge whether the target is achievable."))
+
+
+def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> float:
+    """The share of the window elapsed, weighted by last year's pattern for cumulative KPIs when
+    last year's data covers the whole window; otherwise by days."""
+    linear = elapsed_share(goal.start, goal.end, as_of)
+    if not kpi.cumulative or as_of < goal.start or as_of >= goal.end:
+        return linear
+    ly_start, ly_end = shift_year(goal.start), shift_year(goal.end)
+    if view.first_date is None or view.first_date > ly_start or view.last_date is None or view.last_date < ly_end:
+        return linear
+    whole = view.value(kpi, ly_start, ly_end)
+    done = view.value(kpi, ly_start, shift_year(as_of))
+    if not whole or done is None:
+        return linear
+    return min(max(done / whole, 0.0), 1.0)
+
+
+def structural_findings(
+    kpi: Kpi, target: float | None, start: dt.date, end: dt.date, objective: str = "",
+    baseline: float | None = None,
+) -> list[Finding]:
+    """The SMART checks that need no history: a target the KPI can reach, better than the baseline,
+    an objective, a window that ends after it starts and is not too long.
+
+    >>> from kpi_xl.core.registry import get
+    >>> [f.criterion for f in structural_findings(get("CTR"), 1.5, dt.date(2026, 1, 1), dt.date(2025, 12, 1))]
+    ['achievable', 'relevant', 'time_bound']
+    """
+    findings: list[Finding] = []
+    if target is None:
+        findings.append(Finding("measurable", "error", N_(
+            "No target: give a Target, or an Improvement with a Baseline or enough history to compute one.")))
+    else:
+        low, high = kpi.bounds
+        if (low is not None and target < low) or (high is not None and target > high):
+            findings.append(Finding("achievable", "error", N_("The target {target} is outside what {kpi} can reach."),
+                                    {"target": Quantity(target, kpi.unit), "kpi": Term(kpi.name)}))
+        elif baseline is not None and (target == baseline or not meets(target, baseline, kpi)):
+            findings.append(Finding("measurable", "warning", N_(
+                "The target {target} is no improvement on the baseline {baseline}."),
+                {"target": Quantity(target, kpi.unit), "baseline": Quantity(baseline, kpi.unit)}))
+    if not objective.strip():
+        findings.append(Finding("relevant", "warning", N_(
+            "No objective: say which business aim this {stage} goal serves."), {"stage": Term(STAGE_NAMES[kpi.stage])}))
+    if end < start:
+        findings.append(Finding("time_bound", "error", N_("The end date is before the start date.")))
+    elif days_between(start, end) > LONG_WINDOW_DAYS:
+        findings.append(Finding("time_bound", "warning", N_(
+            "The window is longer than a year: split it into quarterly goals to act in time.")))
+    return findings
+
+
+def evaluate_goal(
+    goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS
+) -> GoalStatus:
+    """Everything about one goal on ``as_of``: baseline, target, actual, pace, status, findings."""
+    kpi = get(goal.kpi)
+    findings: list[Finding] = []
+    if goal.channel and goal.channel not in view.channels():
+        findings.append(Finding("specific", "warning", N_("No Actuals rows for the channel {channel}."),
+                                {"channel": goal.channel}))
+    baseline, source = (goal.baseline, "given") if goal.baseline is not None else baseline_from_history(
+        view, kpi, goal.start, goal.end, settings.baseline_method)
+
+    target = goal.target
+    if target is None and goal.improvement is not None and baseline is not None:
+        try:
+            target = target_from(baseline, goal.improvement, kpi)
+        except KpiError:
+            findings.append(Finding("measurable", "error",
+                                    N_("The improvement gives a target the KPI can't reach.")))
+    findings.extend(structural_findings(kpi, target, goal.start, goal.end, goal.objective, baseline))
+
+    achievability = Achievability.UNKNOWN
+    if target is not None and baseline is not None:
+        achievability, more = judge_achievability(view, kpi, goal, baseline, target)
+        findings.extend(more)
+
+    started = as_of >= goal.start
+    actual = view.value(kpi, goal.start, min(as_of, goal.end)) if started else None
+    share = _season_share(view, kpi, goal, as_of)
+    linear = elapsed_share(goal.start, goal.end, as_of)
+    expected = forecast_value = pace_value = progress_value = None
+    if target is not None and started:
+        if kpi.cumulative:
+            expected = target * share
+            forecast_value = actual / share if actual is not None and share > 0 else None
+        else:
+            expected = baseline + (target - baseline) * linear if baseline is not None else target
+            forecast_value = actual
+        if actual is not None and expected is not None:
+            scale = abs(target - baseline) if baseline is not None and target != baseline else None
+            pace_value = pace(actual, expected, kpi, scale)
+    if target is not None and actual is not None:
+        try:
+            progress_value = progress(actual, target, baseline, kpi)
+        except KpiError:
+            progress_value = None
+    if started and actual is None:
+        findings.append(Finding("time_bound", "info", N_("No data in the goal's window yet.")))
+
+    status = status_of(
+        actual=actual, target=target if target is not None else math.nan, start=goal.start, end=goal.end,
+        as_of=as_of, pace_value=pace_value, kpi=kpi,
+        thresholds=Thresholds(settings.on_track_min, settings.at_risk_min),
+    )
+    return GoalStatus(
+        goal=goal, kpi=kpi, as_of=as_of, baseline=baseline, baseline_source=source, target=target,
+        actual=actual, expected=expected, forecast=forecast_value, progress=progress_value, pace=pace_value,
+        elapsed=share, status=status, achievability=achievability, findings=tuple(findings),
+    )
+
+
+def evaluate_goals(data: WorkbookData, as_of: dt.date, client: str | None = None) -> list[GoalStatus]:
+    """Every goal of the workbook (or of one client) on ``as_of``, in workbook order."""
+    views: dict[tuple[str, str | None], ActualsView] = {}
+    results = []
+    for goal in data.goals:
+        if client is not None and goal.client != client:
+            continue
+        key = (goal.client, goal.channel or None)
+        if key not in views:
+            views[key] = ActualsView(data.actuals, goal.client, goal.channel or None)
+        results.append(evaluate_goal(goal, views[key], as_of, data.settings))
+    return results

@@ -1,0 +1,287 @@
+"""Where a goal stands on an explicit ``as_of`` date: progress, pace, forecast and status.
+
+Never the wall clock: every function takes ``as_of``. The result, :class:`GoalStatus`, is plain data
+that the report, the command line and the Excel functions all show.
+
+Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85):
+
+- ``not_started`` before the window opens; after it closes, ``achieved`` or ``missed``;
+- in the window, a cumulative goal (revenue) that has already reached its target is ``achieved``;
+- otherwise the *pace*, actual against expected to date (direction-aware: for a lower-is-better KPI,
+  expected / actual), decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min`` is
+  ``at_risk``, below is ``off_track``.
+
+Expected to date: for cumulative KPIs the target times the share of the window elapsed, weighted by
+last year's seasonality for the same days when the history covers them; for rates and averages
+(CPA, conversion rate) the glide path from baseline to target at that share (the target itself
+without a baseline). Forecast at the end: for cumulative KPIs the actual divided by that share; for
+rates the current value, because a rate does not accumulate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from kpi_xl.core.errors import DivisionByZeroError, InvalidValueError, NotAvailableError
+from kpi_xl.core.model import Goal
+from kpi_xl.core.periods import days_between
+from kpi_xl.core.registry import N_, Direction, Kpi, Unit
+
+__all__ = [
+    "STATUS_NAMES",
+    "Achievability",
+    "Finding",
+    "GoalStatus",
+    "Quantity",
+    "Status",
+    "Term",
+    "Thresholds",
+    "elapsed_share",
+    "forecast",
+    "meets",
+    "pace",
+    "progress",
+    "status_of",
+    "target_from",
+]
+
+
+class Status(enum.Enum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+
+STATUS_NAMES = {
+    Status.NOT_STARTED: N_("Not started"),
+    Status.ON_TRACK: N_("On track"),
+    Status.AT_RISK: N_("At risk"),
+    Status.OFF_TRACK: N_("Off track"),
+    Status.ACHIEVED: N_("Achieved"),
+    Status.MISSED: N_("Missed"),
+}
+
+
+class Achievability(enum.Enum):
+    REALISTIC = "realistic"
+    AMBITIOUS = "ambitious"        # beyond the 90th percentile of historical changes
+    UNREALISTIC = "unrealistic"    # beyond the best month ever
+    UNKNOWN = "unknown"            # not enough history to judge
+
+
+class Term(str):
+    """A message id given as a finding's value (a stage or KPI name): translated before it is used."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with what it measures, so each edge can format it for its locale.
+
+    ``unit`` is a registry :class:`Unit`, or "days" / "months" for spans of time.
+    """
+
+    value: float
+    unit: Unit | str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One SMART finding. ``message`` is an English gettext id with ``{name}`` placeholders filled
+    from ``values`` (formatted by the edge for its locale); ``criterion`` is specific, measurable,
+    achievable, relevant or time_bound; ``severity`` is error, warning or info."""
+
+    criterion: str
+    severity: str
+    message: str
+    values: Mapping[str, Quantity | str] = field(default_factory=dict)
+
+    def text(
+        self, gettext: Callable[[str], str] = str, fmt: Callable[[Quantity], str] = lambda q: f"{q.value:g}"
+    ) -> str:
+        """The finding in words: ``gettext`` translates the message and :class:`Term` values, ``fmt``
+        formats each :class:`Quantity`; other values (a channel name) are the user's own words.
+
+        >>> Finding("relevant", "warning", "No objective for this {stage} goal.", {"stage": Term("Awareness")}).text(
+        ...     gettext=lambda s: {"Awareness": "Reconocimiento"}.get(s, s))
+        'No objective for this Reconocimiento goal.'
+        """
+        def show(value: Quantity | str) -> str:
+            if isinstance(value, Quantity):
+                return fmt(value)
+            return gettext(value) if isinstance(value, Term) else value
+
+        return gettext(self.message).format(**{k: show(v) for k, v in self.values.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class GoalStatus:
+    goal: Goal
+    kpi: Kpi
+    as_of: dt.date
+    baseline: float | None         # given, or from history (None: no history)
+    baseline_source: str           # "given", "previous_3_months", "same_period_last_year" or "none"
+    target: float | None           # None only when neither target nor a usable baseline exists
+    actual: float | None           # from the window's start to min(as_of, end)
+    expected: float | None         # expected to date
+    forecast: float | None         # at the window's end
+    progress: float | None         # share of the way from baseline to target (or actual / target)
+    pace: float | None             # actual against expected, direction-aware: 1.0 is exactly on pace
+    elapsed: float                 # share of the window elapsed, 0 to 1 (seasonality-weighted)
+    status: Status
+    achievability: Achievability
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def smart_ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Pace limits between on track, at risk and off track (Settings on_track_min, at_risk_min)."""
+
+    on_track_min: float = 0.95
+    at_risk_min: float = 0.85
+
+
+def _higher(kpi: Kpi | None) -> bool:
+    return kpi is None or kpi.direction is Direction.HIGHER
+
+
+def target_from(baseline: float, improvement: float, kpi: Kpi | None = None) -> float:
+    """The target ``improvement`` better than ``baseline``: up for higher-is-better KPIs, down for
+    lower-is-better ones (a 10 % better CPA is 10 % lower). Relative to the baseline's size, so a
+    negative NPS improves upwards too.
+
+    >>> from kpi_xl.core.registry import get
+    >>> round(target_from(40.0, 0.10, get("CPA")), 6), round(target_from(0.02, 0.25, get("CONVERSION_RATE")), 6)
+    (36.0, 0.025)
+    >>> target_from(-20.0, 0.5, get("NPS"))
+    -10.0
+    """
+    change = abs(baseline) * improvement
+    target = baseline + change if _higher(kpi) else baseline - change
+    low, high = kpi.bounds if kpi is not None else (None, None)
+    if (low is not None and target < low) or (high is not None and target > high):
+        raise InvalidValueError("improvement", improvement, "gives a target outside what the KPI can reach")
+    return target
+
+
+def meets(actual: float, target: float, kpi: Kpi | None = None) -> bool:
+    """Whether ``actual`` is at least as good as ``target`` in the KPI's direction."""
+    return actual >= target if _higher(kpi) else actual <= target
+
+
+def progress(actual: float, target: float, baseline: float | None = None, kpi: Kpi | None = None) -> float:
+    """Share of the way from ``baseline`` to ``target`` (1.0: reached); without a baseline, actual
+    against target, direction-aware (for a lower-is-better KPI, target / actual).
+
+    >>> from kpi_xl.core.registry import get
+    >>> progress(35.0, 30.0, 40.0, get("CPA"))      # CPA from 40 down to 35 of the way to 30
+    0.5
+    >>> progress(30.0, 40.0)
+    0.75
+    >>> progress(32.0, 24.0, kpi=get("CPA"))
+    0.75
+    """
+    if baseline is not None:
+        if target == baseline:
+            raise DivisionByZeroError("target - baseline")
+        return (actual - baseline) / (target - baseline)
+    if _higher(kpi):
+        if target == 0:
+            raise DivisionByZeroError("target")
+        return actual / target
+    if actual == 0:
+        raise DivisionByZeroError("actual")
+    return target / actual
+
+
+def elapsed_share(start: dt.date, end: dt.date, as_of: dt.date) -> float:
+    """Share of the window's days elapsed by the end of ``as_of``, from 0 to 1.
+
+    >>> elapsed_share(dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 15))
+    0.4838709677419355
+    """
+    if end < start:
+        raise InvalidValueError("end", end, f"is before start {start}")
+    done = days_between(start, min(as_of, end)) if as_of >= start else 0
+    return done / days_between(start, end)
+
+
+def forecast(actual_to_date: float, share: float) -> float:
+    """The end-of-window total if the rest goes as the part elapsed (``share`` of the window).
+
+    >>> forecast(450.0, 0.5)
+    900.0
+    """
+    if share <= 0:
+        raise NotAvailableError("forecast", "the window has not started")
+    return actual_to_date / share
+
+
+def pace(actual: float, expected: float, kpi: Kpi | None = None, scale: float | None = None) -> float:
+    """Actual against expected, direction-aware: 1.0 is exactly on pace, 0.9 is 10 % behind.
+
+    For positive values it is the ratio (expected / actual for lower-is-better KPIs). Where values
+    can be zero or negative (NPS, ROI) a ratio means nothing, so the gap is measured against
+    ``scale`` (the distance from baseline to target) instead.
+
+    >>> from kpi_xl.core.registry import get
+    >>> pace(90.0, 100.0), pace(30.0, 27.0, get("CPA"))
+    (0.9, 0.9)
+    >>> pace(-7.0, -5.0, get("NPS"), scale=10.0)      # 2 NPS points behind on a 10-point climb
+    0.8
+    """
+    higher = _higher(kpi)
+    if actual > 0 and expected > 0:
+        return actual / expected if higher else expected / actual
+    gap = (actual - expected) if higher else (expected - actual)
+    return 1.0 + gap / (scale if scale else max(abs(expected), 1.0))
+
+
+def status_of(
+    *,
+    actual: float | None,
+    target: float,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    pace_value: float | None,
+    kpi: Kpi | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> Status:
+    """The status on ``as_of`` (see the module's rules).
+
+    >>> d = dt.date
+    >>> status_of(actual=None, target=10, start=d(2026, 11, 1), end=d(2026, 11, 30), as_of=d(2026, 10, 31),
+    ...           pace_value=None).value
+    'not_started'
+    >>> status_of(actual=9.0, target=10, start=d(2026, 10, 1), end=d(2026, 10, 31), as_of=d(2026, 10, 31),
+    ...           pace_value=0.9).value
+    'missed'
+    >>> status_of(actual=6.0, target=10, start=d(2026, 10, 1), end=d(2026, 10, 31), as_of=d(2026, 10, 20),
+    ...           pace_value=0.9).value
+    'at_risk'
+    """
+    if as_of < start or actual is None:
+        return Status.NOT_STARTED
+    if as_of >= end:
+        return Status.ACHIEVED if meets(actual, target, kpi) else Status.MISSED
+    if kpi is not None and kpi.cumulative and meets(actual, target, kpi):
+        return Status.ACHIEVED
+    if pace_value is None:
+        return Status.NOT_STARTED
+    if pace_value >= thresholds.on_track_min:
+        return Status.ON_TRACK
+    if pace_value >= thresholds.at_risk_min:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
