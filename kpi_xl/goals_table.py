@@ -1,0 +1,63 @@
+"""The ``kpi-xl goals`` table: every goal with baseline, target, actual, expected to date, forecast,
+status and SMART findings, formatted for a terminal (English, the client's currency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from kpi_xl.core.goals import evaluate_goals
+from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.registry import Unit
+
+__all__ = ["format_quantity", "goals_table"]
+
+_LOCALE = "en_US"
+
+
+def format_quantity(value: float | None, unit: Unit | str, currency: str = "USD") -> str:
+    """A value in its unit, for the terminal.
+
+    >>> format_quantity(0.0234, Unit.PERCENT), format_quantity(1234.5, Unit.CURRENCY, "EUR")
+    ('2.34%', '€1,234.50')
+    >>> format_quantity(95.0, Unit.SECONDS), format_quantity(None, Unit.COUNT), format_quantity(3, "months")
+    ('95 s', '–', '3')
+    """
+    if value is None:
+        return "–"
+    if unit is Unit.PERCENT:
+        return format_percent(value, "#,##0.##%", locale=_LOCALE)
+    if unit is Unit.CURRENCY:
+        return format_currency(value, currency, locale=_LOCALE)
+    if unit is Unit.SECONDS:
+        return f"{format_decimal(value, '#,##0.#', locale=_LOCALE)} s"
+    if unit is Unit.RATIO:
+        return f"{format_decimal(value, '#,##0.00', locale=_LOCALE)}x"
+    return format_decimal(value, "#,##0.##", locale=_LOCALE)
+
+
+def goals_table(data: WorkbookData, as_of: dt.date, client: str | None = None) -> str:
+    from kpi_xl.cli import format_table  # the one table layout of the command line
+
+    header = ["Client", "Goal", "Baseline", "Target", "Actual", "Expected", "Forecast", "Pace", "Status",
+              "SMART findings"]
+    rows = [header]
+    for result in evaluate_goals(data, as_of, client):
+        known = data.clients.get(result.goal.client)
+        currency = known.currency if known else "USD"
+
+        def fmt(value: float | None, unit: Unit | str = result.kpi.unit, currency: str = currency) -> str:
+            return format_quantity(value, unit, currency)
+
+        findings = " ".join(
+            f.text(fmt=lambda q, c=currency: format_quantity(q.value, q.unit, c)) for f in result.findings
+        ) or "OK"
+        rows.append([
+            result.goal.client, result.goal.label, fmt(result.baseline), fmt(result.target), fmt(result.actual),
+            fmt(result.expected), fmt(result.forecast), fmt(result.pace, Unit.PERCENT), result.status.value,
+            findings,
+        ])
+    if len(rows) == 1:
+        return f"no goals{f' for {client}' if client else ''} (as of {as_of})"
+    return f"Goals as of {as_of}\n" + format_table(rows)
