@@ -80,11 +80,11 @@ def KPI_PROGRESS(actual, target, baseline=None, kpi=None):
 
 def _expected_and_pace(actual: float, target: float, start: dt.date, end: dt.date, as_of: dt.date,
                        kpi: Kpi | None, baseline: float | None) -> tuple[float, float | None]:
-    """Expected to date and pace: a total (no KPI, or a cumulative one) should have reached the
+    """Expected to date and pace: a total (no KPI given, revenue) or churn should have built up to the
     elapsed share of the target; a rate should be on the glide path from baseline to target."""
     share = tracking.elapsed_share(start, end, as_of)
-    if kpi is None or kpi.cumulative:
-        expected = target * share
+    if kpi is None or kpi.accrual:
+        expected = tracking.scale_to_window(kpi, target, share)
     else:
         expected = baseline + (target - baseline) * share if baseline is not None else target
     if share == 0:

@@ -4,9 +4,10 @@
 - **Measurable**: a numeric target, given or computed as the baseline improved by the improvement
   (for lower-is-better KPIs an improvement means lower). The baseline, when not given, comes from
   history: the 3 complete months before the start (default), or the same window last year.
-- **Achievable**: the change the target requires, compared with history. Beyond the best month (or,
-  for totals, the best window of the same length) on record: *unrealistic*. Above the 90th
-  percentile of past changes over windows of the same length: *ambitious*.
+- **Achievable**: the change the target requires, compared with history over windows of the goal's
+  length. Beyond the best result on record, or above the 90th percentile of past changes between
+  consecutive windows: *ambitious*. Beyond the best on record *and* a bigger change than any past
+  window ever made: *unrealistic*.
 - **Relevant**: the objective it serves and its funnel stage; no objective is a warning.
 - **Time-bound**: a start and an end, a status on ``as_of``, expected value to date and forecast.
 
@@ -36,6 +37,7 @@ from kpi_xl.core.tracking import (
     meets,
     pace,
     progress,
+    scale_to_window,
     status_of,
     target_from,
 )
@@ -89,8 +91,8 @@ def baseline_from_history(
     first = Month.of(start) - 3
     last = Month.of(start) - 1
     value = view.value(kpi, first.first_day, last.last_day)
-    if value is not None and kpi.cumulative:  # three months' total -> the goal window's worth
-        value = value * days_between(start, end) / days_between(first.first_day, last.last_day)
+    if value is not None:  # three months' worth -> the goal window's worth (for totals, churn...)
+        value = scale_to_window(kpi, value, days_between(start, end) / days_between(first.first_day, last.last_day))
     return value, ("previous_3_months" if value is not None else "none")
 
 
@@ -124,30 +126,34 @@ def judge_achievability(
     ]
     if len(values) < MIN_HISTORY_WINDOWS:
         return Achievability.UNKNOWN, [_no_history()]
-    findings: list[Finding] = []
-    verdict = Achievability.REALISTIC
     best = min(values) if kpi.lower_is_better else max(values)
-    if not meets(best, target, kpi) and required > 0:
-        verdict = Achievability.UNREALISTIC
-        findings.append(Finding(
-            "achievable", "error",
-            N_("Unrealistic: the target {target} is beyond the best {months}-month result on record ({best})."),
-            {"target": Quantity(target, kpi.unit), "best": Quantity(best, kpi.unit),
-             "months": Quantity(length, "months")},
-        ))
-    if len(changes) < MIN_HISTORY_CHANGES:
-        return (verdict, findings) if findings else (Achievability.UNKNOWN, [_no_history()])
-    p90 = percentile(changes, 0.9)
-    if required > max(p90, 0.0) and verdict is Achievability.REALISTIC:
-        verdict = Achievability.AMBITIOUS
-        findings.append(Finding(
-            "achievable", "warning",
-            N_("Ambitious: it needs a {required} improvement; only 1 in 10 past {months}-month periods "
-               "improved by more than {p90}."),
-            {"required": Quantity(required, Unit.PERCENT), "p90": Quantity(p90, Unit.PERCENT),
-             "months": Quantity(length, "months")},
-        ))
-    return verdict, findings
+    beyond_best = required > 0 and not meets(best, target, kpi)
+    enough_changes = len(changes) >= MIN_HISTORY_CHANGES
+    p90 = percentile(changes, 0.9) if enough_changes else None
+    biggest = max(changes) if enough_changes else None
+    quantities = {
+        "target": Quantity(target, kpi.unit), "best": Quantity(best, kpi.unit),
+        "required": Quantity(required, Unit.PERCENT), "months": Quantity(length, "months"),
+    }
+    if beyond_best and biggest is not None and required > biggest:
+        return Achievability.UNREALISTIC, [Finding("achievable", "error", N_(
+            "Unrealistic: it needs a {required} improvement, more than any past {months}-month period achieved "
+            "({biggest}), to reach a target beyond the best result on record ({best})."),
+            {**quantities, "biggest": Quantity(biggest, Unit.PERCENT)})]
+    findings = []
+    if beyond_best:
+        findings.append(Finding("achievable", "warning", N_(
+            "Ambitious: the target {target} is beyond the best {months}-month result on record ({best})."),
+            quantities))
+    if p90 is not None and required > max(p90, 0.0):
+        findings.append(Finding("achievable", "warning", N_(
+            "Ambitious: it needs a {required} improvement; only 1 in 10 past {months}-month periods "
+            "improved by more than {p90}."), {**quantities, "p90": Quantity(p90, Unit.PERCENT)}))
+    if findings:
+        return Achievability.AMBITIOUS, findings
+    if required > 0 and not enough_changes:
+        return Achievability.UNKNOWN, [_no_history()]
+    return Achievability.REALISTIC, []
 
 
 def _no_history() -> Finding:
@@ -155,10 +161,10 @@ def _no_history() -> Finding:
 
 
 def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> float:
-    """The share of the window elapsed, weighted by last year's pattern for cumulative KPIs when
+    """The share of the window elapsed, weighted by last year's pattern for KPIs that build up when
     last year's data covers the whole window; otherwise by days."""
     linear = elapsed_share(goal.start, goal.end, as_of)
-    if not kpi.cumulative or as_of < goal.start or as_of >= goal.end:
+    if kpi.accrual != "grows" or as_of < goal.start or as_of >= goal.end:
         return linear
     ly_start, ly_end = shift_year(goal.start), shift_year(goal.end)
     if view.first_date is None or view.first_date > ly_start or view.last_date is None or view.last_date < ly_end:
@@ -237,9 +243,9 @@ def evaluate_goal(
     linear = elapsed_share(goal.start, goal.end, as_of)
     expected = forecast_value = pace_value = progress_value = None
     if target is not None and started:
-        if kpi.cumulative:
-            expected = target * share
-            forecast_value = actual / share if actual is not None and share > 0 else None
+        if kpi.accrual:
+            expected = scale_to_window(kpi, target, share)
+            forecast_value = scale_to_window(kpi, actual, 1 / share) if actual is not None and share > 0 else None
         else:
             expected = baseline + (target - baseline) * linear if baseline is not None else target
             forecast_value = actual

@@ -130,6 +130,9 @@ class Kpi:
     measures: tuple[str, ...] = ()
     variant: str = ""
     bounds: tuple[float | None, float | None] = (0.0, None)  # the values the KPI can take
+    # How the value depends on the window's length: "" not at all (CPA), "grows" from 0 as the
+    # window goes on (revenue, churn: lost customers pile up), "shrinks" from 1 (retention).
+    accrual: str = ""
 
     @property
     def lower_is_better(self) -> bool:
@@ -150,7 +153,14 @@ class Kpi:
 
 
 def _with_bounds(kpi: Kpi) -> Kpi:
-    """Shares of a whole can't pass 100 %; NPS runs from -100 to 100; ROI can't lose more than all."""
+    """Shares of a whole can't pass 100 %; NPS runs from -100 to 100; ROI can't lose more than all.
+    Totals, churn and retention depend on the window's length (see ``Kpi.accrual``)."""
+    if kpi.cumulative:
+        return replace(kpi, accrual="grows")
+    if kpi.code == "CHURN_RATE":
+        return replace(kpi, bounds=(0.0, 1.0), accrual="grows")
+    if kpi.code == "RETENTION_RATE":
+        return replace(kpi, bounds=(0.0, 1.0), accrual="shrinks")
     if kpi.code == "NPS":
         return replace(kpi, bounds=(-100.0, 100.0))
     if kpi.code == "ROI":

@@ -6,16 +6,17 @@ that the report, the command line and the Excel functions all show.
 Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85):
 
 - ``not_started`` before the window opens; after it closes, ``achieved`` or ``missed``;
-- in the window, a cumulative goal (revenue) that has already reached its target is ``achieved``;
+- in the window, a total (revenue) that has already reached its target is ``achieved``;
 - otherwise the *pace*, actual against expected to date (direction-aware: for a lower-is-better KPI,
   expected / actual), decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min`` is
   ``at_risk``, below is ``off_track``.
 
-Expected to date: for cumulative KPIs the target times the share of the window elapsed, weighted by
-last year's seasonality for the same days when the history covers them; for rates and averages
-(CPA, conversion rate) the glide path from baseline to target at that share (the target itself
-without a baseline). Forecast at the end: for cumulative KPIs the actual divided by that share; for
-rates the current value, because a rate does not accumulate.
+Expected to date: for KPIs that build up over the window (totals such as revenue, and churn, whose
+lost customers pile up; retention falls the same way) the target carried over to the share of the
+window elapsed, weighted by last year's seasonality for the same days when the history covers them;
+for rates and averages (CPA, conversion rate) the glide path from baseline to target at that share
+(the target itself without a baseline). Forecast at the end: the actual carried over to the whole
+window for the first kind; the current value for rates, which do not build up.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "meets",
     "pace",
     "progress",
+    "scale_to_window",
     "status_of",
     "target_from",
 ]
@@ -173,6 +175,26 @@ def target_from(baseline: float, improvement: float, kpi: Kpi | None = None) -> 
     if (low is not None and target < low) or (high is not None and target > high):
         raise InvalidValueError("improvement", improvement, "gives a target outside what the KPI can reach")
     return target
+
+
+def scale_to_window(kpi: Kpi | None, value: float, fraction: float) -> float:
+    """A window-length-dependent value carried over to ``fraction`` of its window (0.5: half of it).
+
+    Totals and churn grow in proportion; retention loses in proportion; rates such as CPA do not
+    depend on the window's length. No KPI means a total.
+
+    >>> from kpi_xl.core.registry import get
+    >>> scale_to_window(get("REVENUE"), 900.0, 1 / 3), round(scale_to_window(get("CHURN_RATE"), 0.06, 1 / 3), 6)
+    (300.0, 0.02)
+    >>> round(scale_to_window(get("RETENTION_RATE"), 0.94, 1 / 3), 6), scale_to_window(get("CPA"), 25.0, 0.5)
+    (0.98, 25.0)
+    """
+    accrual = "grows" if kpi is None else kpi.accrual
+    if accrual == "grows":
+        return value * fraction
+    if accrual == "shrinks":
+        return 1.0 - (1.0 - value) * fraction
+    return value
 
 
 def meets(actual: float, target: float, kpi: Kpi | None = None) -> bool:
