@@ -1,0 +1,249 @@
+"""The one step after reading, shared by the file and the live reader: grids -> WorkbookData and problems.
+
+Each table is located on its sheet (:mod:`~kpi_xl.workbook.locate`), each column converted whole
+(:mod:`~kpi_xl.workbook.values`), then the tables' own rules run: Settings first (the default locale),
+Clients (unique names), Goals and Actuals (known clients, dates in order, no negative measures).
+Clients are matched by name ignoring case and surrounding spaces, like Excel's own lookups, and
+every row gets the Clients sheet's spelling. A client without a locale takes Settings'
+``default_locale``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
+from kpi_xl.core.registry import MEASURES, N_, get
+from kpi_xl.workbook.grid import Grid
+from kpi_xl.workbook.locate import Located, locate
+from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
+from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTINGS, TABLES, Column
+from kpi_xl.workbook.settings import settings_from_rows
+from kpi_xl.workbook.values import INVALID, convert_column, display
+
+__all__ = ["SHEETS", "parse_grids"]
+
+SHEETS = tuple(t.sheet for t in TABLES)
+
+MISSING_SHEET = N_("sheet not found: every kpi_xl workbook has the sheets {sheets}")
+REQUIRED = N_("{column} is required")
+DUPLICATE_CLIENT = N_("client {value} is listed twice (first at {other})")
+UNKNOWN_CLIENT = N_("client {value} is not in the Clients sheet")
+END_BEFORE_START = N_("end {end} is before start {start}")
+NO_TARGET = N_("the goal has neither a Target nor an Improvement: give one of them")
+IMPROVEMENT_RANGE = N_("improvement must be above -100%, got {value}")
+IMPROVEMENT_TOO_BIG = N_("improvement for {kpi} must be below 100%, as lower is better, got {value}")
+NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
+NEGATIVE = N_("{column} must not be negative, got {value}")
+NO_MEASURES = N_("the row has no measures: every measure cell is empty")
+
+
+@dataclass
+class _Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def __call__(self, sheet: str, row: int, col: int, severity: Severity, template: str, cell: str | None = None,
+                 **params: str) -> None:
+        self.problems.append(problem(sheet, row, col, severity, template, cell, **params))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is ERROR for p in self.problems)
+
+
+def _name(column: Column) -> str:
+    """How a message names a column: the header, lower case unless an acronym (``target``, ``KPI``)."""
+    return column.header if column.header.isupper() else column.header.lower()
+
+
+@dataclass
+class _Table:
+    """A located table with its columns converted (None for a blank or an absent optional column)."""
+
+    at: Located
+    values: dict[str, list[object]]
+    report: _Report
+
+    def cell(self, i: int, key: str) -> tuple[int, int]:
+        """The sheet row and column of row ``i``'s ``key`` cell (the table's first column if ``key`` is absent)."""
+        at = self.at
+        return at.numbers[i], at.column_number(key) if key in at.columns else at.left + min(at.columns.values())
+
+    def flag(self, i: int, key: str, severity: Severity, template: str, **params: str) -> None:
+        row, col = self.cell(i, key)
+        self.report(self.at.sheet, row, col, severity, template, **params)
+
+    def source(self, i: int) -> str:
+        return f"{self.at.sheet}!{cell_address(self.at.numbers[i], self.at.left + min(self.at.columns.values()))}"
+
+
+def _convert(at: Located, report: _Report, raw: Iterable[str] = ()) -> _Table:
+    count = len(at.rows)
+    columns = list(zip(*at.rows, strict=True)) if count else [()] * (max(at.columns.values()) + 1)
+    values: dict[str, list[object]] = {}
+    for column in at.table.columns:
+        j = at.columns.get(column.key)
+        if j is None:  # absent: a required one is already reported, don't repeat it on every row
+            values[column.key] = [INVALID if column.required else None] * count
+            continue
+        converted, issues = convert_column(columns[j], None if column.key in raw else column.kind, _name(column))
+        for i, template, params in issues:
+            report(at.sheet, at.numbers[i], at.left + j, ERROR, template, **params)
+        values[column.key] = converted
+    table = _Table(at, values, report)
+    for column in at.table.columns:
+        # A blank locale takes the default; a blank setting name is the Settings rules' to word.
+        if column.required and column.key in at.columns and at.table is not SETTINGS \
+                and not (at.table is CLIENTS and column.key == "locale"):
+            for i in [i for i, v in enumerate(values[column.key]) if v is None]:
+                table.flag(i, column.key, ERROR, REQUIRED, column=_name(column))
+    return table
+
+
+def parse_grids(grids: Iterable[Grid], source: str = "") -> tuple[WorkbookData | None, list[Problem]]:
+    """The workbook's data (None when it has errors) and every problem, sorted by sheet, row, column."""
+    report = _Report()
+    by_key = {grid.name.strip().casefold(): grid for grid in grids}
+    tables: dict[str, _Table] = {}
+    names = []
+    for spec in TABLES:
+        grid = by_key.get(spec.sheet.casefold())
+        names.append(grid.name if grid else spec.sheet)
+        if grid is None:
+            report(spec.sheet, 0, 0, ERROR, MISSING_SHEET, sheets=", ".join(SHEETS))
+        elif (at := locate(grid, spec, report)) is not None:
+            tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
+    settings = _settings(tables.get(SETTINGS.sheet), report)
+    clients = _clients(tables.get(CLIENTS.sheet), settings, report)
+    canon = _canon(tables[CLIENTS.sheet]) if CLIENTS.sheet in tables else None
+    goals = _goals(tables.get(GOALS.sheet), canon, report)
+    actuals = _actuals(tables.get(ACTUALS.sheet), canon, report)
+    problems = sort_problems(report.problems, names)
+    if report.has_errors:
+        return None, problems
+    return WorkbookData(clients, goals, actuals, settings, source), problems
+
+
+def _settings(table: _Table | None, report: _Report) -> Settings:
+    if table is None:
+        return Settings()
+    at = table.at
+
+    def located(row: int, where: str, template: str, warning: bool = False, **params: str) -> None:
+        col = at.column_number(where) if where in at.columns else 0
+        report(at.sheet, row, col, WARNING if warning else ERROR, template, **params)
+
+    keys, values = table.values["key"], table.values["value"]
+    rows = [(at.numbers[i], keys[i], values[i]) for i in range(len(keys)) if keys[i] is not INVALID
+            and values[i] is not INVALID]
+    return settings_from_rows(rows, located)
+
+
+def _clients(table: _Table | None, settings: Settings, report: _Report) -> dict[str, Client]:
+    clients: dict[str, Client] = {}
+    if table is None:
+        return clients
+    v = table.values
+    first: dict[str, int] = {}
+    for i, name in enumerate(v["name"]):
+        if type(name) is not str:
+            continue
+        if (seen := first.setdefault(name.casefold(), i)) != i:
+            table.flag(i, "name", ERROR, DUPLICATE_CLIENT, value=display(name),
+                       other=cell_address(*table.cell(seen, "name")))
+            continue
+        emails, locale, currency = v["emails"][i], v["locale"][i], v["currency"][i]
+        if INVALID in (emails, locale, currency) or currency is None:
+            continue
+        emails = emails or ()
+        email_cell = f"{table.at.sheet}!{cell_address(*table.cell(i, 'emails'))}"
+        clients[name] = Client(
+            name, emails, locale or settings.default_locale, currency,  # type: ignore[arg-type]
+            _str(v["commentary"][i]), table.source(i), (email_cell,) * len(emails))  # type: ignore[arg-type]
+    return clients
+
+
+def _canon(table: _Table) -> dict[str, str]:
+    """Every client name listed, valid row or not: a client whose row has an error is still known."""
+    canon: dict[str, str] = {}
+    for name in table.values["name"]:
+        if type(name) is str:
+            canon.setdefault(name.casefold(), name)
+    return canon
+
+
+def _str(value: object) -> str:
+    return value if type(value) is str else ""
+
+
+def _clients_column(table: _Table, canon: dict[str, str] | None) -> list[object]:
+    """The client column in the Clients sheet's spelling; unknown names reported (once Clients was read)."""
+    column = table.values["client"]
+    if canon is None:
+        return column
+    lookup = {name: canon.get(name.casefold()) for name in set(column) if type(name) is str}
+    unknown = {name for name, found in lookup.items() if found is None}
+    if unknown:
+        for i in [i for i, name in enumerate(column) if name in unknown]:
+            table.flag(i, "client", ERROR, UNKNOWN_CLIENT, value=display(column[i]))
+    return [lookup.get(name, INVALID) if type(name) is str else name for name in column]  # type: ignore[misc]
+
+
+def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> list[Goal]:
+    goals: list[Goal] = []
+    if table is None:
+        return goals
+    v = table.values
+    clients = _clients_column(table, canon)
+    for i, client in enumerate(clients):
+        kpi, start, end, target, improvement = (v[k][i] for k in ("kpi", "start", "end", "target", "improvement"))
+        if start not in (None, INVALID) and end not in (None, INVALID) and end < start:  # type: ignore[operator]
+            table.flag(i, "end", ERROR, END_BEFORE_START, end=display(end), start=display(start))
+        if target is None and improvement is None:
+            table.flag(i, "target", ERROR, NO_TARGET)
+        elif type(improvement) is float:
+            if improvement <= -1:
+                table.flag(i, "improvement", ERROR, IMPROVEMENT_RANGE, value=display(improvement))
+            elif improvement >= 1 and type(kpi) is str and get(kpi).lower_is_better:
+                table.flag(i, "improvement", ERROR, IMPROVEMENT_TOO_BIG, kpi=kpi, value=display(improvement))
+        if v["objective"][i] is None:
+            table.flag(i, "objective", WARNING, NO_OBJECTIVE)
+        row = [client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target]
+        if INVALID in row or None in row[:4]:
+            continue
+        goals.append(Goal(
+            client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target,  # type: ignore[arg-type]
+            _str(v["objective"][i]), _str(v["owner"][i]), _str(v["notes"][i]), table.source(i)))
+    return goals
+
+
+def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> Actuals:
+    actuals = Actuals(measures={name: [] for name in MEASURES})
+    if table is None:
+        return actuals
+    v = table.values
+    clients = _clients_column(table, canon)
+    measures = {name: v[name] for name in MEASURES}
+    for name, column in measures.items():
+        try:  # filter(None) drops blanks (and zeros): min() then runs in C
+            any_negative = min(filter(None, column), default=0.0) < 0  # type: ignore[type-var]
+        except TypeError:  # a bad cell, already reported, among the numbers: look at each
+            any_negative = True
+        negative = [i for i, x in enumerate(column) if type(x) is float and x < 0] if any_negative else []
+        for i in negative:
+            table.flag(i, name, ERROR, NEGATIVE, column=_name(ACTUALS.column(name)), value=display(column[i]))
+    used = [column for column in measures.values() if column.count(None) != len(column)]
+    rows = zip(*used, strict=True) if used else ((None,) for _ in clients)
+    empty = [i for i, row in enumerate(rows) if row.count(None) == len(row)]
+    for i in empty:
+        table.flag(i, "date", WARNING, NO_MEASURES)
+    if report.has_errors:  # no data is built from a workbook with errors
+        return actuals
+    actuals.dates = v["date"]  # type: ignore[assignment]
+    actuals.clients = clients  # type: ignore[assignment]
+    actuals.channels = [x or "" for x in v["channel"]]  # type: ignore[misc]
+    actuals.campaigns = [x or "" for x in v["campaign"]]  # type: ignore[misc]
+    actuals.measures = measures  # type: ignore[assignment]
+    actuals.sources = table.at.numbers
+    return actuals

@@ -1,0 +1,85 @@
+"""Reading a kpi_xl workbook: one reader, two sources, every problem located and reported at once.
+
+- a file on disk (``.xlsx``, ``.xlsm``), read with python-calamine (:mod:`~kpi_xl.workbook.read_file`);
+- a workbook open in Excel, through xlwings (the Excel button; :mod:`~kpi_xl.workbook.read_live` lists
+  the few members of xlwings' Book used).
+
+Both give the same :class:`~kpi_xl.workbook.grid.Grid` per sheet, and one shared step
+(:mod:`~kpi_xl.workbook.parse`) finds the tables, converts and checks every cell and builds
+:class:`~kpi_xl.core.model.WorkbookData`. Problems are :class:`~kpi_xl.workbook.problems.Problem`
+objects sorted like a linter's findings: by sheet in the template's order (Clients, Goals, Actuals,
+Settings), then row, then column. ``data`` is None, or ``read_workbook`` raises, when any is an error;
+warnings (a goal without an objective, an Actuals row without measures, an unknown setting) never stop
+a read::
+
+    data = read_workbook("clients.xlsx")              # WorkbookInvalid if there is any error
+    data, problems = check_workbook("clients.xlsx")   # never raises for a bad workbook; warnings too
+    data = read_book(xlwings.Book.caller())           # live, from the Excel button
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TextIO
+
+from kpi_xl.core.model import WorkbookData
+from kpi_xl.workbook.grid import Grid
+from kpi_xl.workbook.parse import SHEETS, parse_grids
+from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid
+from kpi_xl.workbook.read_file import read_file
+from kpi_xl.workbook.read_live import book_source, read_live
+
+__all__ = ["Problem", "WorkbookInvalid", "check_command", "check_workbook", "read_book", "read_workbook"]
+
+_WANTED = frozenset(s.casefold() for s in SHEETS)
+
+Source = str | os.PathLike[str] | Any   # a path, or an xlwings Book (anything with ``sheets``)
+
+
+def _grids(source: Source) -> tuple[list[Grid], str]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        return read_file(path, _WANTED), str(path)
+    return read_live(source, _WANTED), book_source(source)
+
+
+def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
+    """The workbook's data (None when it has errors) and every problem, warnings included."""
+    try:
+        grids, name = _grids(source)
+    except WorkbookInvalid as invalid:  # the file cannot be opened at all
+        return None, invalid.problems
+    return parse_grids(grids, name)
+
+
+def read_workbook(source: Source) -> WorkbookData:
+    """The workbook's data; :class:`WorkbookInvalid` carrying every problem when there is any error."""
+    data, problems = check_workbook(source)
+    if data is None:
+        raise WorkbookInvalid(problems)
+    return data
+
+
+def read_book(book: Any) -> WorkbookData:
+    """A workbook open in Excel (an ``xlwings.Book``): :func:`read_workbook` for the Excel button."""
+    return read_workbook(book)
+
+
+def check_command(path: Path, out: TextIO) -> int:
+    """``kpi-xl check WORKBOOK``: every problem on its own line in sheet, row, column order, then a count.
+    Exit status 1 when there is an error, 0 otherwise (warnings alone pass)."""
+    _, problems = check_workbook(Path(path))
+    for p in problems:
+        print(f"{p.place + ': ' if p.place else ''}{p.severity.value}: {p.message}", file=out)
+    errors = sum(p.severity is ERROR for p in problems)
+    warnings = sum(p.severity is WARNING for p in problems)
+    if problems:
+        print(f"{Path(path).name}: {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=out)
+    else:
+        print(f"{Path(path).name}: no problems", file=out)
+    return 1 if errors else 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

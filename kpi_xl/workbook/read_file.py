@@ -1,0 +1,167 @@
+"""A workbook file on disk (.xlsx, .xlsm) -> :class:`~kpi_xl.workbook.grid.Grid` per sheet.
+
+Values come from python-calamine, several times faster than openpyxl's read-only mode
+(``benchmarks/read.py``). Calamine gives ``""`` both for an error cell (``#REF!``) and for a formula
+saved without a computed value, exactly as for a blank cell, so the sheet's XML is also scanned for
+those two kinds of cell: a streamed search first (a sheet of plain values has neither and costs one
+decompression), then a look at each such cell when there are any.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Collection
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import python_calamine
+
+from kpi_xl.core.registry import N_
+from kpi_xl.workbook.grid import NO_VALUE, Grid
+from kpi_xl.workbook.problems import ERROR, WorkbookInvalid, column_number, problem
+
+__all__ = ["SUFFIXES", "cannot_read", "read_file"]
+
+SUFFIXES = (".xlsx", ".xlsm")
+CANNOT_READ = N_("cannot read {file}: {reason}")
+NOT_FOUND = N_("cannot read {file}: file not found")
+NOT_A_WORKBOOK = N_("cannot read {file}: not an .xlsx or .xlsm workbook")
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# An opening <f> (formula, with or without a namespace prefix) or an error-typed cell. Three plain
+# patterns searched one after the other: an alternation would defeat the regex engine's literal scan,
+# ten times slower over a 50 MB sheet. A false hit (<family> in rich text) only costs a closer look.
+_SPECIAL = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
+_CELL_REF = re.compile(rb"\sr=\"([A-Z]+)(\d+)\"")
+_CELL_TYPE = re.compile(rb"\st=\"(\w+)\"")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def cannot_read(path: Path, template: str = CANNOT_READ, reason: str = "") -> WorkbookInvalid:
+    """The error for a file that cannot be opened at all: one problem, with no sheet."""
+    return WorkbookInvalid([problem("", 0, 0, ERROR, template, file=path.name, reason=reason)])
+
+
+def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
+    """The sheets whose names, trimmed and case-folded, are in ``wanted``, in workbook order.
+
+    Raises :class:`WorkbookInvalid` (one problem, no sheet) when the file cannot be read at all.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise cannot_read(path, NOT_A_WORKBOOK)
+    if not path.is_file():
+        raise cannot_read(path, NOT_FOUND)
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            names = [n for n in book.sheet_names if n.strip().casefold() in wanted]
+            sheets = {n: book.get_sheet_by_name(n) for n in names}
+            grids = [_grid(name, sheet) for name, sheet in sheets.items()]
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for grid in grids:
+                if grid.name in parts:
+                    _apply(grid, _special_cells(archive, parts[grid.name]))
+    except (OSError, python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError,
+            KeyError) as error:
+        raise cannot_read(path, reason=f"{type(error).__name__}: {error}") from None
+    return grids
+
+
+def _grid(name: str, sheet: python_calamine.CalamineSheet) -> Grid:
+    rows = sheet.to_python(skip_empty_area=True)
+    top, left = sheet.start or (0, 0)
+    merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    return Grid(name, rows, top + 1, left + 1, merged)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML, from the workbook part and its relationships."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[sheet.get("name", "")] = member
+    return parts
+
+
+def _special_cells(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int], object]:
+    """(row, column) -> error text or NO_VALUE, for every error cell and value-less formula of a sheet."""
+    if not _has_special(archive, member):
+        return {}
+    xml = archive.read(member)
+    data_end = m.start() if (m := _DATA_END.search(xml)) else len(xml)  # later <xm:f> are validations
+    found: dict[tuple[int, int], object] = {}
+    end = 0
+    hits = sorted(m.start() for pattern in _SPECIAL for m in pattern.finditer(xml, 0, data_end))
+    for hit in hits:
+        if hit < end:  # a second hit in the cell just read
+            continue
+        start = max((m.start() for m in _CELL_START.finditer(xml, max(0, hit - 400), hit + 1)), default=-1)
+        if start < 0:
+            continue
+        close = xml.find(b">", start)
+        if xml[close - 1:close] == b"/":
+            end = close + 1
+        else:
+            cell_end = _CELL_END.search(xml, close)
+            end = cell_end.end() if cell_end else data_end
+        cell = xml[start:end]
+        ref = _CELL_REF.search(cell[: cell.find(b">") + 1])
+        if ref is None:
+            continue
+        kind = _CELL_TYPE.search(cell[: cell.find(b">") + 1])
+        value = _CELL_VALUE.search(cell)
+        cached = value.group(1) if value else b""
+        position = (int(ref.group(2)), column_number(ref.group(1)))
+        if kind is not None and kind.group(1) == b"e":
+            found[position] = cached.decode() or "#N/A"
+        elif not cached and (kind is None or kind.group(1) not in (b"str", b"inlineStr")):
+            found[position] = NO_VALUE  # a formula with "" as its result is t="str": that one is a real blank
+    return found
+
+
+def _has_special(archive: zipfile.ZipFile, member: str) -> bool:
+    """Streams the sheet's XML looking for a formula or an error cell, without holding it all."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = tail + chunk
+            end = buffer.find(b"</sheetData>")  # what follows (validations, formatting) holds no cells
+            if any(pattern.search(buffer, 0, len(buffer) if end < 0 else end) for pattern in _SPECIAL):
+                return True
+            if end >= 0:
+                return False
+            tail = chunk[-16:]
+    return False
+
+
+def _apply(grid: Grid, cells: dict[tuple[int, int], object]) -> None:
+    """Puts the special cells into the grid, growing it if calamine's range stopped short of them."""
+    if not cells:
+        return
+    width = max((len(r) for r in grid.rows), default=0)
+    rows_needed = max(r for r, _ in cells) - grid.top + 1
+    cols_needed = max(c for _, c in cells) - grid.left + 1
+    top = min(grid.top, min(r for r, _ in cells))
+    left = min(grid.left, min(c for _, c in cells))
+    if top < grid.top or left < grid.left or rows_needed > len(grid.rows) or cols_needed > width:
+        shift_r, shift_c = grid.top - top, grid.left - left
+        height = max(len(grid.rows) + shift_r, rows_needed + shift_r)
+        width = max(width + shift_c, cols_needed + shift_c)
+        rows: list[list[object]] = [[""] * width for _ in range(height)]
+        for i, row in enumerate(grid.rows):
+            rows[i + shift_r][shift_c:shift_c + len(row)] = row
+        grid.rows, grid.top, grid.left = rows, top, left
+    for (r, c), value in cells.items():
+        grid.rows[r - grid.top][c - grid.left] = value
