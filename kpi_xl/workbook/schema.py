@@ -24,6 +24,7 @@ __all__ = [
     "DASHBOARD_SHEET",
     "GOALS",
     "SETTINGS",
+    "SETTING_CHOICES",
     "SETTING_KEYS",
     "TABLES",
     "Column",
@@ -75,7 +76,8 @@ C, K = Column, Kind
 CLIENTS = Table("Clients", "tblClients", (
     C("name", "Client", K.TEXT, True, "The client's name, unique: goals and actuals refer to it."),
     C("emails", "Emails", K.EMAILS, False, "Report recipients, separated by ; (none: no e-mail is sent)."),
-    C("locale", "Locale", K.LOCALE, True, "Report language and formats: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN."),
+    C("locale", "Locale", K.LOCALE, False,
+      "Report language and formats: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN. Blank: Settings' default_locale."),
     C("currency", "Currency", K.CURRENCY, True, "ISO 4217 code of the client's money columns: EUR, BRL, PLN, VND..."),
     C("commentary", "Commentary", K.TEXT, False, "The analyst's commentary, printed in this period's report."),
 ), "One row per client.")
@@ -123,6 +125,12 @@ SETTING_KEYS: dict[str, tuple[object, str]] = {
     "smtp_security": ("starttls", "starttls, ssl or none."),
     "smtp_user": (None, "Login; the password comes only from KPI_XL_SMTP_PASSWORD or the keyring."),
     "from_address": (None, "Sender address of report e-mails."),
+}
+
+#: Settings whose value is one of a fixed list (the template's dropdowns, the reader's check).
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "baseline_method": ("previous_3_months", "same_period_last_year"),
+    "smtp_security": ("starttls", "ssl", "none"),
 }
 
 TABLES = (CLIENTS, GOALS, ACTUALS, SETTINGS)

@@ -23,7 +23,7 @@ from kpi_xl.core.model import Settings
 from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import N_
 from kpi_xl.i18n import SUPPORTED_LOCALES, resolve_locale
-from kpi_xl.workbook.schema import SETTING_KEYS, Kind
+from kpi_xl.workbook.schema import SETTING_CHOICES, SETTING_KEYS, Kind
 from kpi_xl.workbook.values import (
     BAD_EMAIL,
     UNKNOWN_LOCALE,
@@ -49,10 +49,7 @@ THRESHOLDS = N_("at_risk_min ({low}) must not be above on_track_min ({high})")
 Report = Callable[..., None]
 _BAD = object()
 _COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
-_CHOICES = {
-    "baseline_method": ("previous_3_months", "same_period_last_year"),
-    "smtp_security": ("starttls", "ssl", "none"),
-}
+_CHOICES = SETTING_CHOICES
 
 
 def _text(value: object) -> object:

@@ -37,6 +37,7 @@ from kpi_xl.workbook.schema import (
     CONFIG_SHEET,
     DASHBOARD_SHEET,
     GOALS,
+    SETTING_CHOICES,
     SETTING_KEYS,
     SETTINGS,
     Kind,
@@ -61,11 +62,7 @@ ACTUAL = N_("Actual")            # the Goals column with the KPI to date, in pla
 _HEADER_ROW = 0
 
 # Choices of settings whose values are a closed list (checked again by the reader).
-_SETTING_CHOICES: Mapping[str, Sequence[str]] = {
-    "default_locale": SUPPORTED_LOCALES,
-    "baseline_method": ("previous_3_months", "same_period_last_year"),
-    "smtp_security": ("starttls", "ssl", "none"),
-}
+_SETTING_CHOICES: Mapping[str, Sequence[str]] = {"default_locale": SUPPORTED_LOCALES, **SETTING_CHOICES}
 _STATUS_COLOURS = {
     Status.ACHIEVED: "#C6EFCE", Status.ON_TRACK: "#C6EFCE", Status.AT_RISK: "#FFEB9C",
     Status.OFF_TRACK: "#FFC7CE", Status.MISSED: "#FFC7CE", Status.NOT_STARTED: "#EDEDED",
