@@ -52,9 +52,9 @@ def goal(**fields) -> Goal:
     return Goal(**base)
 
 
-def run(g: Goal, as_of: dt.date, settings: Settings = Settings()):
+def run(g: Goal, as_of: dt.date, settings: Settings | None = None):
     view = ActualsView(ACTUALS, g.client, g.channel)
-    return evaluate_goal(g, view, as_of, settings)
+    return evaluate_goal(g, view, as_of, settings or Settings())
 
 
 # Revenue on Search is 1,000 a day, so by 15 October the actual is 15,000 and 15/31 of October has
