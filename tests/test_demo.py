@@ -106,7 +106,9 @@ def test_december_and_black_friday_stand_out(demo, client):
     revenue = _monthly(demo, client, "revenue")
     december = revenue[Month(2025, 12)]
     others = [v for m, v in revenue.items() if m.month not in (11, 12)]
-    assert december > 1.2 * statistics.median(others)
+    # December's season is x1.38 for three weeks; month-level effects on conversion and order value
+    # (about 7 % each) can take some of it back, so the bar is 10 % above a typical month.
+    assert december > 1.1 * statistics.median(others)
     view = ActualsView(demo.actuals, client)
     black_friday = view.total("revenue", dt.date(2025, 11, 28), dt.date(2025, 11, 28))
     november = [view.total("revenue", d, d) for d in (dt.date(2025, 11, day) for day in range(3, 21))]

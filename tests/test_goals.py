@@ -144,13 +144,28 @@ def test_goal_for_a_channel_without_rows_is_flagged():
 
 
 def test_seasonality_weights_the_expected_value():
-    # December 2025 took 30,000 of its 46,000 in the first 15 days, so by 15 December 2026 a
-    # seasonal goal expects 30/46 of the target, not 15/31.
-    result = run(goal(start=D(2026, 12, 1), end=D(2026, 12, 31), target=46_000.0), D(2026, 12, 15))
-    assert result.elapsed == pytest.approx(30_000 / 46_000)
-    assert result.expected == pytest.approx(30_000.0)
-    assert result.pace == pytest.approx(15_000 / 30_000)
-    assert result.status is Status.OFF_TRACK
+    # Last year November took 30,000 and December 46,000 (its first half ran at double speed). By 15
+    # December a November-December goal expects all of November's weight and 15/31 of December's:
+    # (30,000 + 46,000 x 15/31) / 76,000 of the target, not the 45/61 a day count gives.
+    result = run(goal(start=D(2026, 11, 1), end=D(2026, 12, 31), target=76_000.0), D(2026, 12, 15))
+    share = (30_000 + 46_000 * 15 / 31) / 76_000
+    assert result.elapsed == pytest.approx(share)
+    assert result.elapsed != pytest.approx(45 / 61)
+    assert result.expected == pytest.approx(76_000.0 * share)
+    assert result.pace == pytest.approx(45_000 / (76_000.0 * share))
+
+
+def test_seasonality_works_with_monthly_rows_dated_at_the_month_end():
+    # Churn from monthly CRM rows: lost customers are dated the last day of each month. On 21
+    # November last year's rows show October's losses only, yet November is 21/30 done.
+    rows = []
+    for year, month, days in [(2025, 10, 31), (2025, 11, 30), (2025, 12, 31), (2026, 10, 31), (2026, 11, 30)]:
+        rows.append({"date": D(year, month, 1), "client": "Sub", "customers_at_start": 1000.0})
+        rows.append({"date": D(year, month, days), "client": "Sub", "customers_lost": 30.0})
+    view = ActualsView(Actuals.from_rows(rows), "Sub")
+    g = Goal(client="Sub", kpi="CHURN_RATE", start=D(2026, 10, 1), end=D(2026, 12, 31), target=0.09, objective="x")
+    result = evaluate_goal(g, view, D(2026, 11, 21))
+    assert result.elapsed == pytest.approx((0.03 + 0.03 * 21 / 30) / 0.09)
 
 
 def test_without_last_years_data_the_share_is_by_days():

@@ -6,13 +6,14 @@
   history: the 3 complete months before the start (default), or the same window last year.
 - **Achievable**: the change the target requires, compared with history over windows of the goal's
   length. Beyond the best result on record, or above the 90th percentile of past changes between
-  consecutive windows: *ambitious*. Beyond the best on record *and* a bigger change than any past
-  window ever made: *unrealistic*.
+  consecutive windows (year on year when the baseline is last year's): *ambitious*. Beyond the best
+  on record *and* a bigger change than any past window ever made: *unrealistic*.
 - **Relevant**: the objective it serves and its funnel stage; no objective is a warning.
 - **Time-bound**: a start and an end, a status on ``as_of``, expected value to date and forecast.
 
-Cumulative baselines (revenue) from the previous 3 months are scaled to the goal's window length by
-days, so that a one-month revenue goal compares with one month's worth of history.
+Baselines of KPIs that build up over the window (revenue, churn) from the previous 3 months are
+scaled to the goal's window length by days, so that a one-month revenue goal compares with one
+month's worth of history.
 """
 
 from __future__ import annotations
@@ -101,9 +102,14 @@ def _window_months(start: dt.date, end: dt.date) -> int:
 
 
 def judge_achievability(
-    view: ActualsView, kpi: Kpi, goal: Goal, baseline: float, target: float
+    view: ActualsView, kpi: Kpi, goal: Goal, baseline: float, target: float, year_on_year: bool = False
 ) -> tuple[Achievability, list[Finding]]:
-    """Compares the change the target needs with what the complete months before the start show."""
+    """Compares the change the target needs with what the complete months before the start show.
+
+    Past changes are measured the way the baseline was taken: between consecutive windows of the
+    goal's length, or, for a baseline from the same period last year, year on year (so a seasonal
+    peak is compared with last year's peak, not with the quiet months before it).
+    """
     required = _improvement(kpi, baseline, target)
     if required is None:
         return Achievability.UNKNOWN, []
@@ -120,8 +126,9 @@ def judge_achievability(
         windows.append(view.value(kpi, month.first_day, (month + (length - 1)).last_day))
         month = month + 1
     values = [v for v in windows if v is not None]
+    lag = 12 if year_on_year else length
     changes = [
-        c for a, b in zip(windows, windows[length:], strict=False)
+        c for a, b in zip(windows, windows[lag:], strict=False)
         if a is not None and b is not None and (c := _improvement(kpi, a, b)) is not None
     ]
     if len(values) < MIN_HISTORY_WINDOWS:
@@ -162,18 +169,29 @@ def _no_history() -> Finding:
 
 def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> float:
     """The share of the window elapsed, weighted by last year's pattern for KPIs that build up when
-    last year's data covers the whole window; otherwise by days."""
+    last year's data covers the whole window; otherwise by days.
+
+    The weights are last year's totals month by month, and the current month counts by its days:
+    rows may be monthly (a stock dated the 1st or the last day), so finer weights would be noise.
+    """
     linear = elapsed_share(goal.start, goal.end, as_of)
     if kpi.accrual != "grows" or as_of < goal.start or as_of >= goal.end:
         return linear
-    ly_start, ly_end = shift_year(goal.start), shift_year(goal.end)
-    if view.first_date is None or view.first_date > ly_start or view.last_date is None or view.last_date < ly_end:
+    if view.first_date is None or view.first_date > shift_year(goal.start) or view.last_date is None \
+            or view.last_date < shift_year(goal.end):
         return linear
-    whole = view.value(kpi, ly_start, ly_end)
-    done = view.value(kpi, ly_start, shift_year(as_of))
-    if not whole or done is None:
-        return linear
-    return min(max(done / whole, 0.0), 1.0)
+    done = whole = 0.0
+    month = Month.of(goal.start)
+    while month.first_day <= goal.end:
+        first, last = max(month.first_day, goal.start), min(month.last_day, goal.end)
+        weight = view.value(kpi, shift_year(first), shift_year(last))
+        if weight is None:
+            return linear
+        whole += weight
+        if as_of >= first:
+            done += weight * elapsed_share(first, last, as_of)
+        month = month + 1
+    return min(max(done / whole, 0.0), 1.0) if whole > 0 else linear
 
 
 def structural_findings(
@@ -234,7 +252,8 @@ def evaluate_goal(
 
     achievability = Achievability.UNKNOWN
     if target is not None and baseline is not None:
-        achievability, more = judge_achievability(view, kpi, goal, baseline, target)
+        achievability, more = judge_achievability(
+            view, kpi, goal, baseline, target, year_on_year=source == "same_period_last_year")
         findings.extend(more)
 
     started = as_of >= goal.start
