@@ -1,0 +1,72 @@
+"""What the rest of kpi_xl calls: one client's report as PDF bytes, and its headline figures.
+
+The report for month M shows the goals on ``as_of = M.last_day``. The locale defaults to the
+client's own (Clients sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kpi_xl.core.errors import WorkbookError
+from kpi_xl.core.goals import evaluate_goals
+from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.periods import Month
+from kpi_xl.i18n import resolve_locale, translator
+from kpi_xl.report.context import Report, build_report, goals_csv, headline
+from kpi_xl.report.pdf import Attachment, html_to_pdf
+from kpi_xl.report.render import STYLESHEET, render_html, report_dir
+from kpi_xl.report.slice import client_slice
+
+__all__ = ["headline_figures", "render_client_pdf", "render_report_pdf", "report_html"]
+
+
+def _check(data: WorkbookData, client: str, locale: str | None) -> str:
+    if client not in data.clients:
+        known = ", ".join(sorted(data.clients)) or "none"
+        raise WorkbookError("Clients", None, f"no client named {client!r} (clients: {known})")
+    return resolve_locale(locale or data.clients[client].locale)
+
+
+def report_html(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> tuple[str, Report]:
+    """The report as HTML (what WeasyPrint renders) and the content it was made from."""
+    locale = _check(data, client, locale)
+    data = client_slice(data, client)
+    statuses = evaluate_goals(data, period.last_day, client)
+    report = build_report(data, client, period, locale, statuses)
+    return render_html(report, locale), report
+
+
+def render_report_pdf(
+    data: WorkbookData, client: str, period: Month, locale: str | None = None, *, pdf_a: bool = False
+) -> bytes:
+    """One client's report for ``period`` as PDF bytes; ``pdf_a`` makes it PDF/A-3b with the goal
+    table embedded as ``goals.csv``."""
+    locale = _check(data, client, locale)
+    data = client_slice(data, client)
+    statuses = evaluate_goals(data, period.last_day, client)
+    report = build_report(data, client, period, locale, statuses)
+    attachments: tuple[Attachment, ...] = ()
+    if pdf_a:
+        description = translator(locale).gettext("Goal table of the report, as CSV")
+        attachments = (Attachment("goals.csv", goals_csv(statuses, client, period).encode("utf-8"), description),)
+    created = dt.datetime.combine(period.last_day, dt.time(23, 59))
+    return html_to_pdf(render_html(report, locale), report_dir(), stylesheets=(report_dir() / STYLESHEET,),
+                       pdf_a=pdf_a, attachments=attachments, created=created)
+
+
+def render_client_pdf(workbook_path: str, client: str, period: str, locale: str | None) -> bytes:
+    """Reads the workbook at ``workbook_path`` and renders one report (top level: picklable for a
+    process pool, and what the Excel button runs in a fresh process). ``period`` is ``YYYY-MM``."""
+    from kpi_xl.workbook.read import read_workbook
+
+    return render_report_pdf(read_workbook(workbook_path), client, Month.parse(period), locale)
+
+
+def headline_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:
+    """Formatted figures for the e-mail: ``client``, ``period``, ``goals`` (a sentence), one entry per
+    status (``achieved``, ``on_track``, ``at_risk``, ``off_track``, ``missed`` when any), ``cost``,
+    ``revenue``, ``conversions`` and ``data_up_to``."""
+    locale = _check(data, client, locale)
+    data = client_slice(data, client)
+    return headline(data, client, period, locale, evaluate_goals(data, period.last_day, client))

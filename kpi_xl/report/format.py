@@ -1,0 +1,224 @@
+"""Numbers, money, percentages, durations and dates for a report's locale, by Babel (CLDR).
+
+Two CLDR rules Babel does not apply are applied here:
+
+- minimum grouping digits: Spanish (Spain), Polish and European Portuguese group a number only from
+  five integer digits, so 1234 stays "1234" but 12345 is "12 345";
+- currency spacing: an alphabetic currency symbol touching a digit gets a no-break space
+  ("PLN 1,234.50", not "PLN1,234.50"), as ICU prints it.
+
+>>> fmt = Formatter("pl_PL", "PLN")
+>>> fmt.number(1234), fmt.number(12345.5, 1), fmt.money(1234.5), fmt.percent(0.1234), fmt.percent(0.0108)
+('1234', '12\\xa0345,5', '1234,50\\xa0zł', '12,3%', '1,08%')
+>>> Formatter("en_US", "PLN").money(1234.5), Formatter("vi_VN", "VND").money(1234567.8)
+('PLN\\xa01,234.50', '1.234.568\\xa0₫')
+>>> Formatter("pl_PL", "PLN").month_title(Month(2026, 10)), Formatter("es_ES", "EUR").month_title(Month(2026, 10))
+('październik 2026', 'octubre de 2026')
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import decimal
+import math
+import unicodedata
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import NumberPattern, format_compact_decimal, get_currency_precision, get_currency_symbol
+from babel.units import format_unit
+
+from kpi_xl.core.periods import Month
+from kpi_xl.core.registry import Kpi, Unit
+from kpi_xl.core.tracking import Quantity
+
+__all__ = ["MISSING", "Formatter", "min_grouping_digits", "normalize_spaces", "span"]
+
+MISSING = "—"  # an em dash where a value is unknown (no data, no target)
+
+# CLDR numbers/minimumGroupingDigits where it is not 1 (Babel 2.18 ignores the field). Latin
+# American Spanish (es_419, the parent of es_MX) sets it back to 1.
+_MIN_GROUPING = {"es": 2, "es_419": 1, "es_MX": 1, "pl": 2, "pt_PT": 2}
+_GROUPING_THRESHOLD = {1: 1_000, 2: 10_000}
+_NBSP = "\u00a0"
+
+
+def min_grouping_digits(locale: str) -> int:
+    """CLDR's minimum grouping digits: 2 means four-digit numbers are not grouped.
+
+    >>> [min_grouping_digits(loc) for loc in ("en_US", "es_ES", "es_MX", "pt_BR", "pl_PL", "vi_VN")]
+    [1, 2, 1, 1, 2, 1]
+    """
+    language = locale.split("_")[0]
+    return _MIN_GROUPING.get(locale, _MIN_GROUPING.get(language, 1))
+
+
+def normalize_spaces(text: str) -> str:
+    """No-break and narrow no-break spaces as plain spaces (to compare with extracted PDF text).
+
+    >>> normalize_spaces("1\\u202f234\\u00a0€")
+    '1 234 €'
+    """
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@cache
+def span(count: float, unit: str, locale: Locale | str) -> str:
+    """A span of days or months with its plural, as CLDR writes it.
+
+    Babel has no long form of these units for some locales (pt, vi): the short one is used there.
+
+    >>> span(1, "months", "es_ES"), span(5, "months", "pl_PL"), span(3, "months", "pt_BR"), span(3, "months", "vi_VN")
+    ('1 mes', '5 miesięcy', '3 meses', '3 tháng')
+    """
+    key = f"duration-{unit.rstrip('s')}"
+    text = format_unit(count, key, length="long", locale=locale)
+    return text if key not in text else format_unit(count, key, length="short", locale=locale)
+
+
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
+@cache
+def _pattern(locale: str, kind: str, min_frac: int, max_frac: int) -> NumberPattern:
+    """The locale's own decimal or percent pattern with other fraction digits (keeps "12 %")."""
+    formats = _locale(locale).percent_formats if kind == "percent" else _locale(locale).decimal_formats
+    pattern = copy.copy(formats[None])
+    pattern.frac_prec = (min_frac, max_frac)
+    return pattern
+
+
+def _apply(pattern: NumberPattern, value: float, locale: Locale, **options: object) -> str:
+    """Babel's formatting, rounding half away from zero (1234.5 ₫ -> 1235 ₫) as people and
+    ECMA-402 do, not half to even, Python's decimal default; no "-0" for a tiny negative value."""
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        text = pattern.apply(value, locale, **options)  # type: ignore[arg-type]
+        if value < 0 and not any(c in "123456789" for c in text):
+            text = pattern.apply(0.0, locale, **options)  # type: ignore[arg-type]
+        return text
+
+
+def _finite(value: float) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"cannot format {value!r} as a number")
+    return float(value)
+
+
+class Formatter:
+    """Formats values for one locale and one client currency (ISO 4217)."""
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = locale
+        self.currency = currency
+        self._babel = _locale(locale)
+        self._grouping_from = _GROUPING_THRESHOLD[min_grouping_digits(locale)]
+        self._symbol = get_currency_symbol(currency, locale=self._babel)
+
+    def _grouped(self, magnitude: float) -> bool:
+        return magnitude >= self._grouping_from
+
+    def number(self, value: float, digits: int = 0, *, max_digits: int | None = None) -> str:
+        """``digits`` fraction digits (up to ``max_digits`` when given, trailing zeros dropped)."""
+        value = _finite(value)
+        most = digits if max_digits is None else max_digits
+        pattern = _pattern(self.locale, "decimal", digits, most)
+        return _apply(pattern, value, self._babel, group_separator=self._grouped(abs(round(value, most))))
+
+    def money(self, value: float) -> str:
+        """The client's currency with its own decimals (none for VND, JPY)."""
+        value = _finite(value)
+        pattern = self._babel.currency_formats["standard"]
+        digits = get_currency_precision(self.currency)
+        text = _apply(pattern, value, self._babel, currency=self.currency,
+                      group_separator=self._grouped(abs(round(value, digits))))
+        return self._space_currency(text)
+
+    def _space_currency(self, text: str) -> str:
+        """CLDR currencySpacing: a no-break space between a letter-ending symbol and a digit."""
+        symbol = self._symbol
+        at = text.find(symbol)
+        if at < 0 or not symbol:
+            return text
+        end = at + len(symbol)
+        if end < len(text) and text[end].isdigit() and not _symbol_or_space(symbol[-1]):
+            text = text[:end] + _NBSP + text[end:]
+        elif at > 0 and text[at - 1].isdigit() and not _symbol_or_space(symbol[0]):
+            text = text[:at] + _NBSP + text[at:]
+        return text
+
+    def percent(self, value: float, digits: int | None = None) -> str:
+        """A fraction as a percentage: one decimal, two below 10 % (a CTR of 1.08 % against 1.28 %)."""
+        value = _finite(value)
+        if digits is None:
+            digits = 2 if abs(value) < 0.1 and value != 0 else 1
+        pattern = _pattern(self.locale, "percent", digits, digits)
+        return _apply(pattern, value, self._babel, group_separator=self._grouped(abs(round(value * 100, digits))))
+
+    def ratio(self, value: float) -> str:
+        """A multiplier such as ROAS: "4.25×"."""
+        return f"{self.number(value, 2)}×"
+
+    def duration(self, seconds: float) -> str:
+        """Seconds as "45 s" or "2 min 5 s" in the locale's short unit names."""
+        total = round(_finite(seconds))
+        minutes, rest = divmod(abs(total), 60)
+        sign = "-" if total < 0 else ""
+        if not minutes:
+            return sign + format_unit(rest, "duration-second", length="short", locale=self._babel)
+        parts = [format_unit(minutes, "duration-minute", length="short", locale=self._babel)]
+        if rest:
+            parts.append(format_unit(rest, "duration-second", length="short", locale=self._babel))
+        return sign + " ".join(parts)
+
+    def compact(self, value: float) -> str:
+        """A short axis label: "12K", "1,2 mln", "12 mil"; plain below 10,000."""
+        value = _finite(value)
+        if abs(value) < 10_000:
+            return self.number(value, 0 if abs(value) >= 10 or value == round(value) else 1, max_digits=2)
+        return format_compact_decimal(value, locale=self._babel, fraction_digits=1)
+
+    def value(self, value: float | None, unit: Unit | str) -> str:
+        """A value in its unit; :data:`MISSING` for None."""
+        if value is None:
+            return MISSING
+        if unit is Unit.CURRENCY:
+            return self.money(value)
+        if unit is Unit.PERCENT:
+            return self.percent(value)
+        if unit is Unit.RATIO:
+            return self.ratio(value)
+        if unit is Unit.SECONDS:
+            return self.duration(value)
+        if unit is Unit.SCORE:
+            return self.number(value, 1)
+        if unit in ("days", "months"):  # "3 meses", "5 miesięcy": the span with its plural
+            return span(value, unit, self._babel)
+        # Counts: whole numbers stay whole, small averages (orders per customer) keep two decimals.
+        return self.number(value, 0, max_digits=0 if abs(value) >= 100 else 2)
+
+    def kpi(self, kpi: Kpi, value: float | None) -> str:
+        return self.value(value, kpi.unit)
+
+    def quantity(self, quantity: Quantity) -> str:
+        """For :meth:`kpi_xl.core.tracking.Finding.text`."""
+        return self.value(quantity.value, quantity.unit)
+
+    def month_title(self, month: Month) -> str:
+        """The month as a title, in the nominative: "październik 2026", "tháng 10 năm 2026"."""
+        return format_skeleton("yMMMM", month.first_day, locale=self._babel)
+
+    def month_axis(self, month: Month) -> str:
+        """The stand-alone abbreviated month for a chart axis: "Oct", "paź", "out."."""
+        return format_date(month.first_day, "LLL", locale=self._babel)
+
+    def date(self, day: dt.date) -> str:
+        """A full date: "31 października 2026", "October 31, 2026"."""
+        return format_date(day, "long", locale=self._babel)
+
+
+def _symbol_or_space(char: str) -> bool:
+    return unicodedata.category(char)[0] in "SZ"

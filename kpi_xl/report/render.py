@@ -1,0 +1,46 @@
+"""The Jinja2 environment of the report templates: autoescaping on, gettext installed, one per locale.
+
+>>> env = environment("pl_PL")
+>>> env.autoescape, env.from_string("{{ name }}").render(name="<img src=x>")
+(True, '&lt;img src=x&gt;')
+>>> env.from_string("{{ _('Goals') }}").render()
+'Cele'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from kpi_xl.i18n import translator
+from kpi_xl.report.context import Report
+from kpi_xl.resources import templates_dir
+
+__all__ = ["REPORT_TEMPLATE", "STYLESHEET", "environment", "render_html", "report_dir"]
+
+REPORT_TEMPLATE = "report.html"
+STYLESHEET = "report.css"  # applied by kpi_xl.report.pdf, parsed once per process
+
+
+def report_dir():
+    """The folder of the report's templates, stylesheet and (one level up) fonts."""
+    return templates_dir() / "report"
+
+
+@cache
+def environment(locale: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(report_dir()),
+        autoescape=True,  # every template, whatever its extension: workbook text is never markup
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translator(locale), newstyle=True)
+    return env
+
+
+def render_html(report: Report, locale: str) -> str:
+    return environment(locale).get_template(REPORT_TEMPLATE).render(report=report)
