@@ -1,0 +1,248 @@
+"""``kpi-xl send`` and ``kpi-xl history``: arguments, progress on stderr, the summary table, exit status.
+
+``kpi_xl.cli`` adds the subcommands with :func:`add_send_arguments` / :func:`add_history_arguments`
+and calls :func:`run_send` / :func:`run_history`. Exit status: 0 when everything is sent (or was
+already), 1 when anything failed, is in doubt or has a bad address, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.periods import Month, last_complete_month
+
+if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
+    import ssl
+
+    from kpi_xl.core.model import WorkbookData
+    from kpi_xl.delivery.config import Secret
+    from kpi_xl.delivery.ledger import Entry, Ledger
+    from kpi_xl.delivery.monthly import DeliveryReport, Outcome
+    from kpi_xl.delivery.rendering import Renderer
+    from kpi_xl.delivery.smtp import RetryPolicy
+
+__all__ = ["add_history_arguments", "add_send_arguments", "run_history", "run_send"]
+
+_SMTP_OPTIONS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "from_address", "smtp_cafile")
+
+
+def add_send_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
+    parser.add_argument("--period", metavar="YYYY-MM",
+                        help="the month to send (default: the workbook's report period, else the last complete month)")
+    parser.add_argument("--only", action="append", default=[], metavar="CLIENT",
+                        help="send to this client only (repeat for several)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="write each e-mail as an .eml file to review; send nothing, record nothing")
+    parser.add_argument("--out", type=Path, metavar="FOLDER",
+                        help="where --dry-run writes (default: WORKBOOK_emails_PERIOD next to the workbook)")
+    parser.add_argument("--resend", action="store_true",
+                        help="send again what was already sent (a new copy), and what is in doubt")
+    parser.add_argument("--ledger", type=Path, metavar="PATH",
+                        help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="processes rendering reports (default 2; 0 renders in this process)")
+    smtp = parser.add_argument_group(
+        "SMTP", "Default: the workbook's Settings, then ~/.config/kpi_xl/smtp.toml (or $KPI_XL_CONFIG). "
+                "The password is read only from $KPI_XL_SMTP_PASSWORD or the system keyring.")
+    smtp.add_argument("--smtp-host", metavar="HOST")
+    smtp.add_argument("--smtp-port", type=int, metavar="PORT")
+    smtp.add_argument("--smtp-security", choices=("starttls", "ssl", "none"))
+    smtp.add_argument("--smtp-user", metavar="USER")
+    smtp.add_argument("--smtp-cafile", metavar="PEM", help="trust this CA (a private or self-signed server)")
+    smtp.add_argument("--from", dest="from_address", metavar="ADDRESS",
+                      help='the sender, e.g. "Agency <reports@agency.example>"')
+
+
+def add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
+    parser.add_argument("--period", metavar="YYYY-MM", help="only this month")
+    parser.add_argument("--ledger", type=Path, metavar="PATH",
+                        help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
+
+
+def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: TextIO, today: dt.date,
+             workbook: WorkbookData | None = None, environ: Mapping[str, str] | None = None,
+             ssl_context: ssl.SSLContext | None = None, now: Callable[[], dt.datetime] | None = None,
+             sleep: Callable[[float], None] = time.sleep, retry: RetryPolicy | None = None,
+             headlines: Mapping[str, Mapping[str, str]] | None = None) -> int:
+    """Runs ``kpi-xl send``. ``workbook`` is read from ``args.workbook`` unless given."""
+    import sqlite3
+
+    from kpi_xl.delivery.config import find_password, resolve_smtp
+    from kpi_xl.delivery.ledger import default_ledger_path
+    from kpi_xl.delivery.monthly import Batch, send_batch, write_drafts
+    from kpi_xl.delivery.smtp import Mailer, RetryPolicy
+
+    environ = os.environ if environ is None else environ
+    now = now or (lambda: dt.datetime.now().astimezone())
+    password: Secret | None = None
+    try:
+        if workbook is None:
+            from kpi_xl.workbook.read import read_workbook  # the reader pulls in calamine: only when needed
+
+            workbook = read_workbook(args.workbook)
+        period = _period(args.period, workbook, today)
+        options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
+        config = resolve_smtp(options, workbook.settings, environ=environ)
+        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {})
+        progress = _Progress(err)
+        if args.dry_run:
+            folder = args.out or Path(args.workbook).with_name(f"{Path(args.workbook).stem}_emails_{period}")
+            report = write_drafts(batch, render=render, sender=config.sender, folder=folder, workers=args.workers,
+                                  now=now, progress=progress)
+        else:
+            password = find_password(config, environ)
+            mailer = Mailer(config, password, ssl_context=ssl_context)
+            try:
+                with _open_ledger(args.ledger or default_ledger_path(Path(args.workbook))) as ledger:
+                    report = send_batch(batch, render=render, ledger=ledger, mailer=mailer, resend=args.resend,
+                                        workers=args.workers, retry=retry or RetryPolicy(), sleep=sleep, now=now,
+                                        progress=progress)
+            finally:
+                mailer.close()
+    except (KpiError, sqlite3.Error) as error:
+        message = password.redact(str(error)) if password else str(error)
+        print(f"kpi-xl: {message}", file=err)
+        return 1
+    except KeyboardInterrupt:  # before or after the batch (which reports its own interruption)
+        print("kpi-xl: interrupted", file=err)
+        return 130
+    _print_summary(report, out, dry_run=args.dry_run)
+    if report.stopped == "interrupted":
+        return 130
+    return 0 if report.ok else 1
+
+
+def run_history(args: argparse.Namespace, out: TextIO) -> int:
+    """Prints the ledger: one row per client, period and recipient."""
+    from kpi_xl.cli import format_table
+    from kpi_xl.delivery.ledger import default_ledger_path
+
+    path = args.ledger or default_ledger_path(Path(args.workbook))
+    if not path.is_file():
+        print(f"No deliveries recorded yet ({path} does not exist).", file=out)
+        return 0
+    try:
+        period = str(Month.parse(args.period)) if args.period else None
+    except ValueError as error:
+        from kpi_xl.delivery.config import DeliveryError
+
+        raise DeliveryError(str(error)) from None
+    with _open_ledger(path) as ledger:
+        entries = ledger.entries(period)
+        rows = [[e.client, e.period, e.recipient, _shown_state(ledger, e), _local(e.sent_at or e.updated_at),
+                 str(e.copy), str(e.attempts), e.reason] for e in entries]
+    if not rows:
+        print(f"No deliveries recorded{f' for {period}' if period else ''} in {path}.", file=out)
+        return 0
+    header = ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
+    print(format_table([header, *rows]), file=out)
+    return 0
+
+
+def _period(text: str | None, workbook: WorkbookData, today: dt.date) -> Month:
+    from kpi_xl.delivery.config import DeliveryError
+
+    if text is None and workbook.settings.report_period:
+        text = workbook.settings.report_period
+    if text is None:
+        return last_complete_month(today)
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise DeliveryError(str(error)) from None
+
+
+def _open_ledger(path: Path) -> Ledger:
+    import sqlite3
+
+    from kpi_xl.delivery.config import DeliveryError
+    from kpi_xl.delivery.ledger import Ledger
+
+    try:
+        return Ledger(path)
+    except sqlite3.Error as error:
+        raise DeliveryError(f"{path}: cannot open the delivery ledger: {error}") from None
+
+
+def _shown_state(ledger: Ledger, entry: Entry) -> str:
+    if entry.state == "sending" and ledger.is_stale(entry):
+        return "unknown"  # its run died after handing the message over: see ledger.py
+    if entry.state == "claimed" and ledger.is_stale(entry):
+        return "interrupted"
+    return entry.state
+
+
+def _local(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M %z")
+
+
+class _Progress:
+    """A bar redrawn in place on a terminal; one plain line per client in a log file."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.total = self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total, self.done = total, 0
+        if self.tty and total:
+            self._draw("")
+
+    def step(self, client: str, outcomes: list[Outcome]) -> None:
+        self.done += 1
+        if self.tty:
+            self._draw(client)
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            counts = Counter(outcome.status for outcome in outcomes)
+            summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing to do"
+            self.stream.write(f"[{self.done}/{self.total}] {client}: {summary}\n")
+        self.stream.flush()
+
+    def _draw(self, client: str) -> None:
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {client[:40]:<40}")
+
+
+def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> None:
+    from kpi_xl.cli import format_table
+    from kpi_xl.delivery.monthly import PROBLEMS
+
+    if report.outcomes:
+        rows = [[o.client, o.recipient, o.status, "" if o.status == "sent" else o.detail] for o in report.outcomes]
+        print(format_table([["client", "recipient", "result", "detail"], *rows]), file=out)
+        print(file=out)
+    counts = Counter(outcome.status for outcome in report.outcomes)
+    order = ["written"] if dry_run else ["sent", "already sent"]
+    order += [s for s in ("in progress", *sorted(PROBLEMS), "no address") if counts[s] and s not in order]
+    line = ", ".join(f"{status}: {counts[status]}" for status in order)
+    print(f"{report.period}: {line}{' (dry run: nothing sent)' if dry_run else ''}", file=out)
+    if report.stopped:
+        print(f"Stopped early: {report.stopped}", file=out)
+    for status, advice in _ADVICE.items():
+        if counts[status] and not dry_run:
+            print(advice, file=out)
+
+
+_ADVICE = {
+    "invalid address": "Correct the addresses in the cells named above; the next run sends to them.",
+    "failed": "Run the same command again to retry what failed; `kpi-xl history` shows the ledger.",
+    "not sent": "Run the same command again to send the rest.",
+    "unknown": "For each unknown line, check the mailbox (or the server's log); if the e-mail did not arrive, "
+               "run again with --resend --only CLIENT.",
+}

@@ -1,0 +1,232 @@
+"""Where the SMTP settings come from, and the one place the password is read.
+
+Each setting is taken from the first of: the command-line option, the workbook's Settings sheet,
+the config file (``$KPI_XL_CONFIG``, else ``~/.config/kpi_xl/smtp.toml``). The password is never a
+setting: it comes only from the environment variable ``KPI_XL_SMTP_PASSWORD`` or, when the
+``keyring`` package is installed, the system keyring (service ``kpi_xl:<host>``, user name the SMTP
+user). It is held in a :class:`Secret`, which never prints, never pickles and scrubs itself (and the
+base64 forms AUTH sends it in) out of any text that is about to be shown.
+
+>>> secret = Secret("hunter2", user="ana")
+>>> secret, f"{secret}"
+(Secret('***'), "Secret('***')")
+>>> secret.redact("535 bad credentials for hunter2 (AGFuYQBodW50ZXIy)")
+'535 bad credentials for *** (***)'
+>>> resolve_smtp({"smtp_host": "mail.example.com"}, Settings(from_address="reports@example.com"),
+...              environ={"KPI_XL_CONFIG": ""}).port
+587
+"""
+
+from __future__ import annotations
+
+import base64
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
+from pathlib import Path
+
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.model import Settings
+from kpi_xl.delivery.addresses import parse_address
+
+__all__ = [
+    "PASSWORD_VARIABLE",
+    "SECURITY_MODES",
+    "DeliveryError",
+    "Secret",
+    "SmtpConfig",
+    "config_path",
+    "find_password",
+    "resolve_smtp",
+]
+
+PASSWORD_VARIABLE = "KPI_XL_SMTP_PASSWORD"
+SECURITY_MODES = ("starttls", "ssl", "none")
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+# Config file key -> SmtpConfig field. "from" reads better in a file; both spellings are accepted.
+_FILE_KEYS = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_security", "user": "smtp_user",
+              "from": "from_address", "from_address": "from_address", "cafile": "smtp_cafile",
+              "timeout": "smtp_timeout"}
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+class DeliveryError(KpiError):
+    """A delivery cannot start or go on: missing or wrong settings, an SMTP server that refuses us."""
+
+
+class Secret:
+    """A password that does not show itself: ``repr``, ``str`` and pickling all refuse to reveal it."""
+
+    __slots__ = ("_forms", "_value")
+
+    def __init__(self, value: str, *, user: str | None = None) -> None:
+        self._value = value
+        # What AUTH LOGIN and AUTH PLAIN put on the wire: a server may echo them back in an error.
+        forms = {value, _b64(value)}
+        if user is not None:
+            forms |= {_b64(f"\0{user}\0{value}"), _b64(f"{user}\0{user}\0{value}")}
+        self._forms = tuple(sorted((form for form in forms if form), key=len, reverse=True))
+
+    def reveal(self) -> str:
+        return self._value
+
+    def redact(self, text: str) -> str:
+        for form in self._forms:
+            text = text.replace(form, "***")
+        return text
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a Secret is never pickled: it stays in the process that read it")
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """Everything needed to reach the server and to sign the messages."""
+
+    host: str | None
+    port: int
+    security: str
+    user: str | None
+    sender: Address             # From: the agency name and its address
+    cafile: str | None = None   # a private CA or a self-signed server certificate
+    timeout: float = 60.0       # per command
+    # RFC 5321 4.5.3.2.6: a client waits 10 minutes for the reply to the end of DATA.
+    data_timeout: float = 600.0
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port} ({self.security})"
+
+    def check_sendable(self) -> None:
+        """Refuses settings that cannot or must not send: no host, a login over plain text."""
+        if not self.host:
+            raise DeliveryError("no SMTP server: give --smtp-host, smtp_host in the workbook's Settings "
+                                f"or host in {config_path({})}")
+        if self.user and self.security == "none" and self.host not in _LOOPBACK:
+            raise DeliveryError(f"refusing to send the password for {self.user} unencrypted to {self.host}: "
+                                "use --smtp-security starttls or ssl")
+
+
+def config_path(environ: Mapping[str, str]) -> Path:
+    """``$KPI_XL_CONFIG`` if set, else ``$XDG_CONFIG_HOME/kpi_xl/smtp.toml`` (``~/.config`` by default)."""
+    if environ.get("KPI_XL_CONFIG"):
+        return Path(environ["KPI_XL_CONFIG"]).expanduser()
+    base = environ.get("XDG_CONFIG_HOME") or str(Path(environ.get("HOME") or Path.home()) / ".config")
+    return Path(base).expanduser() / "kpi_xl" / "smtp.toml"
+
+
+def _read_config_file(environ: Mapping[str, str]) -> dict[str, object]:
+    if "KPI_XL_CONFIG" in environ and not environ["KPI_XL_CONFIG"]:
+        return {}  # set but empty: no config file on purpose
+    path = config_path(environ)
+    if not path.is_file():
+        if environ.get("KPI_XL_CONFIG"):
+            raise DeliveryError(f"KPI_XL_CONFIG names {path}, which does not exist")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DeliveryError(f"{path}: cannot read it: {error}") from None
+    data = data.get("smtp", data)  # a [smtp] table or top-level keys
+    if "password" in data:
+        raise DeliveryError(f"{path}: remove the password: kpi-xl reads it only from {PASSWORD_VARIABLE} "
+                            "or the system keyring")
+    unknown = sorted(set(data) - set(_FILE_KEYS))
+    if unknown:
+        raise DeliveryError(f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(_FILE_KEYS))})")
+    return {_FILE_KEYS[key]: value for key, value in data.items()} | {"_path": str(path)}
+
+
+def resolve_smtp(options: Mapping[str, object], settings: Settings, *,
+                 environ: Mapping[str, str]) -> SmtpConfig:
+    """Merges options > workbook settings > config file and checks each value, naming where it came from.
+
+    ``options`` holds the command line's values by field name (``smtp_host``, ``smtp_port``,
+    ``smtp_security``, ``smtp_user``, ``from_address``, ``smtp_cafile``); None means not given.
+    """
+    file = _read_config_file(environ)
+    file_label = str(file.get("_path", "config file"))
+
+    def pick(name: str) -> tuple[object, str]:
+        if options.get(name) is not None:
+            return options[name], "--" + name.replace("_", "-").replace("from-address", "from")
+        if getattr(settings, name, None) is not None:
+            return getattr(settings, name), f"the workbook's Settings ({name})"
+        if file.get(name) is not None:
+            return file[name], file_label
+        return None, ""
+
+    security, where = pick("smtp_security")
+    security = str(security or "starttls").strip().lower()
+    if security not in SECURITY_MODES:
+        raise DeliveryError(f"{where}: SMTP security must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
+    port, where = pick("smtp_port")
+    if port is None:
+        port = _DEFAULT_PORTS[security]
+    try:
+        port = int(port)  # type: ignore[call-overload]
+        if not 0 < port < 65536:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DeliveryError(f"{where}: SMTP port must be a number from 1 to 65535, got {port!r}") from None
+    timeout, where = pick("smtp_timeout")
+    try:
+        timeout = float(timeout) if timeout is not None else 60.0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DeliveryError(f"{where}: timeout must be a number of seconds, got {timeout!r}") from None
+    host, _ = pick("smtp_host")
+    user, _ = pick("smtp_user")
+    cafile, _ = pick("smtp_cafile")
+    return SmtpConfig(
+        host=_text(host),
+        port=port,
+        security=security,
+        user=_text(user),
+        sender=_sender(*pick("from_address"), settings.agency_name),
+        cafile=str(cafile) if cafile else None,
+        timeout=timeout,
+        data_timeout=max(timeout, 600.0),
+    )
+
+
+def _text(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _sender(value: object, where: str, agency_name: str) -> Address:
+    if not value:
+        raise DeliveryError("no sender address: give --from, from_address in the workbook's Settings "
+                            "or from in the config file")
+    try:
+        address = parse_address(str(value))
+    except ValueError as error:
+        raise DeliveryError(f"{where}: sender {error}") from None
+    # The agency's name shows as the sender unless the address carries its own display name.
+    return Address(display_name=address.display_name or agency_name, addr_spec=address.addr_spec)
+
+
+def find_password(config: SmtpConfig, environ: Mapping[str, str]) -> Secret | None:
+    """The SMTP password from ``KPI_XL_SMTP_PASSWORD``, else the keyring, else None (no login)."""
+    if not config.user:
+        return None
+    if environ.get(PASSWORD_VARIABLE):
+        return Secret(environ[PASSWORD_VARIABLE], user=config.user)
+    try:
+        import keyring  # optional: used when installed, never required
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(f"kpi_xl:{config.host}", config.user)
+    except Exception:  # no usable keyring backend (a headless server): as if it were not installed
+        return None
+    return Secret(value, user=config.user) if value else None

@@ -1,0 +1,345 @@
+"""``kpi-xl send`` against a real SMTP server on loopback (STARTTLS, AUTH): what arrives, and how often."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import io
+from email import policy
+from email.parser import BytesParser
+
+import pypdf
+import pytest
+from smtp_server import (
+    PASSWORD,
+    TODAY,
+    USER,
+    Mailbox,
+    SmtpServer,
+    make_workbook,
+    render_broken,
+    send,
+)
+
+from kpi_xl.delivery.commands import add_history_arguments, run_history, run_send
+from kpi_xl.delivery.ledger import Ledger, default_ledger_path
+from kpi_xl.delivery.rendering import render_report
+from kpi_xl.delivery.smtp import RetryPolicy
+
+CLIENTS = [
+    ("Acme", ["ana@acme.example", "bo@acme.example"], "en_US"),
+    ("Librería Sol", ["compras@sol.example"], "es_ES"),
+    ("Tacos del Norte", ["hola@tacos.example"], "es_MX"),
+    ("Café Paulista", ["contato@paulista.example"], "pt_BR"),
+    ("Łódź Sp. z o.o.", ["biuro@lodz.example"], "pl_PL"),
+    ("Cà phê Đà Lạt", ["lienhe@dalat.example"], "vi_VN"),
+]
+SUBJECTS = {
+    "en_US": "Monthly KPI report – October 2026",
+    "es_ES": "Informe mensual de KPI – octubre de 2026",
+    "es_MX": "Informe mensual de KPI – octubre de 2026",
+    "pt_BR": "Relatório mensal de KPIs – outubro de 2026",
+    "pl_PL": "Miesięczny raport KPI – październik 2026",
+    "vi_VN": "Báo cáo KPI hằng tháng – tháng 10 năm 2026",
+}
+EVERYONE = [address for _, addresses, _ in CLIENTS for address in addresses]
+FAST = ("--workers", "0")  # render in this process: these tests are about SMTP, not the pool
+
+
+@pytest.fixture
+def server(tmp_path):
+    with SmtpServer(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def workbook():
+    return make_workbook(CLIENTS)
+
+
+def _send(server, workbook, tmp_path, *extra, **keywords):
+    return send(workbook, tmp_path / "clients.xlsx", *extra, server=server,
+                ssl_context=server.client_context() if server else None, **keywords)
+
+
+def _entries(tmp_path):
+    with Ledger(default_ledger_path(tmp_path / "clients.xlsx")) as ledger:
+        return {entry.recipient: entry for entry in ledger.entries()}
+
+
+def test_every_recipient_gets_exactly_one_email_in_their_language(server, workbook, tmp_path):
+    status, out, err = _send(server, workbook, tmp_path)  # the real thing: two render processes
+    assert status == 0, out + err
+    assert server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)
+    assert server.logins == [("PLAIN", True)]  # one session for the whole batch, logged in over TLS
+    for name, addresses, locale in CLIENTS:
+        [message] = server.mailbox.to(addresses[0])
+        assert message["Subject"] == SUBJECTS[locale]
+        assert message["To"] == ", ".join(addresses)
+        assert message["From"] == f"Agencia Norte <{USER}>"
+        [attachment] = message.iter_attachments()
+        pdf = pypdf.PdfReader(io.BytesIO(attachment.get_content()))
+        assert name in pdf.pages[0].extract_text()
+        assert attachment.get_filename().endswith("_2026-10.pdf")
+        assert all(entry.state == "sent" and entry.message_id == message["Message-ID"]
+                   for recipient, entry in _entries(tmp_path).items() if recipient in addresses)
+    assert "sent: 7, already sent: 0" in out
+
+    status, out, _ = _send(server, workbook, tmp_path, *FAST)  # the same command again: nothing new
+    assert status == 0
+    assert server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)
+    assert "sent: 0, already sent: 7" in out
+
+
+@pytest.mark.parametrize("security", ["ssl", "none"])
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd's view of port 465
+def test_implicit_tls_and_a_plain_local_relay(tmp_path, security):
+    with SmtpServer(tmp_path, security=security) as server:
+        status, out, _ = _send(server, make_workbook(CLIENTS[:2]), tmp_path, *FAST)
+    assert status == 0, out
+    assert server.mailbox.counts() == {"ana@acme.example": 1, "bo@acme.example": 1, "compras@sol.example": 1}
+    assert server.logins == ([("PLAIN", True)] if security == "ssl" else [])
+
+
+@pytest.mark.slow
+def test_the_real_report_read_from_the_workbook_file(server, tmp_path):
+    from kpi_xl.demo import write_demo
+
+    path = tmp_path / "demo.xlsx"
+    write_demo(path, dt.date(2026, 11, 22))
+    status, out, _ = send(None, path, "--only", "Café Serra Azul", "--workers", "1", server=server,
+                          ssl_context=server.client_context(), render=render_report)
+    assert status == 0, out
+    [(address, count)] = server.mailbox.counts().items()
+    [message] = server.mailbox.to(address)
+    assert (count, message["Subject"]) == (1, SUBJECTS["pt_BR"])
+    pdf = pypdf.PdfReader(io.BytesIO(next(message.iter_attachments()).get_content()))
+    assert "Café Serra Azul" in pdf.pages[0].extract_text()
+
+
+def test_a_server_that_hangs_up_every_two_messages_gets_each_once(tmp_path, workbook):
+    with SmtpServer(tmp_path, Mailbox(drop_after=2)) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST)
+    assert status == 0, out
+    assert server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)
+    assert server.mailbox.connections == 3  # it really reconnected, once per two messages
+
+
+@pytest.mark.parametrize(
+    ("mailbox", "sleeps", "envelopes"),
+    [
+        # The whole message refused for now at the end of DATA: sent again once the wait is over.
+        (Mailbox(data_replies=["451 4.3.0 try again later"]), [5.0], [["ana@acme.example", "bo@acme.example"]]),
+        # One recipient refused for now at RCPT, twice: only that one is retried, with longer waits.
+        (Mailbox(rcpt_replies={"bo@acme.example": ["450 4.2.1 mailbox busy"] * 2}), [5.0, 10.0],
+         [["ana@acme.example"], ["bo@acme.example"]]),
+    ],
+    ids=["4xx-at-data", "4xx-for-one-recipient"],
+)
+def test_temporary_failures_are_retried_with_backoff(tmp_path, mailbox, sleeps, envelopes):
+    slept = []
+    with SmtpServer(tmp_path, mailbox) as server:
+        status, out, _ = _send(server, make_workbook(CLIENTS[:1]), tmp_path, *FAST, sleep=slept.append)
+    assert status == 0, out
+    assert slept == sleeps
+    assert [item.recipients for item in server.mailbox.received] == envelopes
+    assert server.mailbox.counts() == {"ana@acme.example": 1, "bo@acme.example": 1}
+    # Still one logical message: a retry carries the same Message-ID, so a server could drop a duplicate.
+    assert len({item.message["Message-ID"] for item in server.mailbox.received}) == 1
+
+
+def test_a_server_that_stops_answering_is_timed_out_and_tried_again(tmp_path):
+    config = tmp_path / "smtp.toml"
+    config.write_text("timeout = 0.5\n", encoding="utf-8")
+    mailbox = Mailbox(rcpt_delays={"bo@acme.example": [2.0]})  # silent for 2 s once: the client gives up at 0.5
+    slept = []
+    with SmtpServer(tmp_path, mailbox) as server:
+        status, out, _ = _send(server, make_workbook(CLIENTS[:1]), tmp_path, *FAST, config=config,
+                               sleep=slept.append)
+    assert status == 0, out
+    assert slept == [5.0]
+    assert server.mailbox.counts() == {"ana@acme.example": 1, "bo@acme.example": 1}
+    assert server.mailbox.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("retry", "sleeps"),
+    [(RetryPolicy(), [5.0, 10.0, 20.0]), (RetryPolicy(budget=12.0), [5.0])],
+    ids=["out-of-tries", "out-of-time"],
+)
+def test_a_lasting_temporary_failure_is_left_for_the_next_run(tmp_path, retry, sleeps):
+    slept = []
+    mailbox = Mailbox(data_replies=["451 4.3.0 try again later"] * 4)
+    workbook = make_workbook(CLIENTS[:1])
+    with SmtpServer(tmp_path, mailbox) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST, sleep=slept.append, retry=retry)
+        assert (status, slept, server.mailbox.received) == (1, sleeps, [])
+        assert "451 4.3.0 try again later (temporary: the next run tries again)" in out
+        mailbox.data_replies.clear()
+        status, _, _ = _send(server, workbook, tmp_path, *FAST)  # later, the server is fine
+    assert status == 0
+    assert server.mailbox.counts() == {"ana@acme.example": 1, "bo@acme.example": 1}
+
+
+def test_a_permanent_refusal_is_reported_and_everyone_else_delivered(tmp_path, workbook):
+    mailbox = Mailbox(refuse={"bo@acme.example": "550 5.1.1 <bo@acme.example>: no such user"})
+    with SmtpServer(tmp_path, mailbox) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST)
+        assert status == 1
+        assert server.mailbox.counts() == {address: 1 for address in EVERYONE if address != "bo@acme.example"}
+        [line] = [line for line in out.splitlines() if "bo@acme.example" in line]
+        assert "failed" in line and "550 5.1.1" in line
+        entry = _entries(tmp_path)["bo@acme.example"]
+        assert (entry.state, entry.permanent) == ("failed", True)
+
+        status, _, _ = _send(server, workbook, tmp_path, *FAST)  # tries bo again, nobody else
+    assert status == 1
+    assert server.mailbox.counts() == {address: 1 for address in EVERYONE if address != "bo@acme.example"}
+    assert _entries(tmp_path)["bo@acme.example"].attempts == 2
+
+
+def test_a_report_that_fails_to_render_does_not_stop_the_others(server, tmp_path):
+    workbook = make_workbook([("Broken Co", ["x@broken.example"], "en_US"), *CLIENTS[:2]])
+    status, out, _ = _send(server, workbook, tmp_path, render=render_broken)  # in the process pool
+    assert status == 1
+    assert server.mailbox.counts() == {"ana@acme.example": 1, "bo@acme.example": 1, "compras@sol.example": 1}
+    assert "report not rendered: RuntimeError: no actuals for Broken Co in 2026-10" in out
+    assert _entries(tmp_path)["x@broken.example"].state == "failed"
+
+
+def test_bad_addresses_are_named_by_cell_and_the_good_ones_still_served(server, tmp_path):
+    workbook = make_workbook([("Acme", ["ana@acme.example", "bo@@acme.example", "cy@acme.example\nBcc: x@y.z"],
+                               "en_US")])
+    status, out, _ = _send(server, workbook, tmp_path, *FAST)
+    assert status == 1
+    assert server.mailbox.counts() == {"ana@acme.example": 1}
+    assert "Clients!E3: not an e-mail address: 'bo@@acme.example'" in out
+    assert "Clients!F3: contains a line break" in out
+    assert [message["To"] for message in server.mailbox.to("ana@acme.example")] == ["ana@acme.example"]
+
+
+def test_a_message_the_server_may_have_taken_is_not_resent_until_asked(tmp_path, workbook):
+    with SmtpServer(tmp_path, Mailbox(vanish_at=1)) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST)
+        assert status == 1
+        assert server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)  # it did arrive, but we cannot know
+        assert {r: e.state for r, e in _entries(tmp_path).items() if r.endswith("acme.example")} == {
+            "ana@acme.example": "unknown", "bo@acme.example": "unknown"}
+        assert "check the mailbox, then use --resend" in out
+
+        status, out, _ = _send(server, workbook, tmp_path, *FAST)  # a plain rerun leaves it alone
+        assert status == 1 and server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)
+
+        status, out, _ = _send(server, workbook, tmp_path, *FAST, "--resend", "--only", "acme")
+    assert status == 0, out
+    first, again = server.mailbox.to("ana@acme.example")
+    assert first["Message-ID"] == again["Message-ID"]  # the same message: a deduplicating server drops it
+
+
+def test_resend_sends_a_new_copy_on_purpose(server, workbook, tmp_path):
+    _send(server, workbook, tmp_path, *FAST)
+    status, out, _ = _send(server, workbook, tmp_path, *FAST, "--resend", "--only", "Acme")
+    assert status == 0, out
+    first, again = server.mailbox.to("ana@acme.example")
+    assert first["Message-ID"] != again["Message-ID"] and again["Message-ID"].endswith(".2@agency.example>")
+    assert server.mailbox.counts()["compras@sol.example"] == 1
+    entry = _entries(tmp_path)["ana@acme.example"]
+    assert (entry.state, entry.copy, entry.attempts) == ("sent", 2, 2)
+
+
+def test_dry_run_writes_eml_files_and_records_nothing(tmp_path, workbook):
+    status, out, _ = send(workbook, tmp_path / "clients.xlsx", "--dry-run", *FAST)
+    assert status == 0, out
+    folder = tmp_path / "clients_emails_2026-10"
+    files = sorted(path.name for path in folder.iterdir())
+    names = ["Acme", "Libreria-Sol", "Tacos-del-Norte", "Cafe-Paulista", "Lodz-Sp.-z-o.o", "Ca-phe-Da-Lat"]
+    assert files == sorted(f"{name}_2026-10.eml" for name in names)
+    message = BytesParser(policy=policy.default).parsebytes((folder / "Lodz-Sp.-z-o.o_2026-10.eml").read_bytes())
+    assert message["Subject"] == SUBJECTS["pl_PL"] and message["To"] == "biuro@lodz.example"
+    assert next(message.iter_attachments()).get_content().startswith(b"%PDF-")
+    assert not default_ledger_path(tmp_path / "clients.xlsx").exists()
+    assert "written: 6 (dry run: nothing sent)" in out
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong-" + PASSWORD], ids=["right", "wrong"])
+def test_the_password_never_shows(tmp_path, workbook, password):
+    # The server repeats what it was sent in its refusal: kpi-xl must scrub it before printing.
+    with SmtpServer(tmp_path, password=PASSWORD, echo=True) as server:
+        status, out, err = _send(server, workbook, tmp_path, *FAST, password=password)
+    assert status == (0 if password == PASSWORD else 1)
+    if password != PASSWORD:
+        assert f"did not accept the login of {USER}" in out and server.mailbox.received == []
+    wire = [password, base64.b64encode(password.encode()).decode(),
+            base64.b64encode(f"\0{USER}\0{password}".encode()).decode()]
+    ledger = default_ledger_path(tmp_path / "clients.xlsx")
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob(f"{ledger.name}*"))
+    for form in wire:
+        assert form not in out + err and form.encode() not in stored
+
+
+def test_an_unreachable_server_stops_the_run_and_loses_nothing(tmp_path, workbook):
+    with SmtpServer(tmp_path) as server:
+        host, port, cafile, context = server.host, server.port, server.cafile, server.client_context()
+    status, out, _ = send(workbook, tmp_path / "clients.xlsx", "--smtp-host", host, "--smtp-port", str(port),
+                          "--smtp-user", USER, "--smtp-cafile", str(cafile), *FAST, ssl_context=context)
+    assert status == 1
+    assert "Stopped early: cannot reach SMTP server" in out
+    assert {entry.state for entry in _entries(tmp_path).values()} == {"failed"}
+    with SmtpServer(tmp_path) as server:
+        status, _, _ = _send(server, workbook, tmp_path, *FAST)
+    assert status == 0 and server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)
+
+
+@pytest.mark.parametrize(
+    ("extra", "period", "message"),
+    [
+        ((), "2026-10", None),                     # the last complete month before TODAY
+        (("--period", "2026-07"), "2026-07", None),
+        (("--period", "2026-13"), None, "period must be YYYY-MM, got '2026-13'"),
+        (("--only", "Nobody"), None, "no client named 'Nobody' in the workbook"),
+    ],
+)
+def test_period_and_client_selection(tmp_path, extra, period, message):
+    status, _, err = send(make_workbook(CLIENTS[:1]), tmp_path / "c.xlsx", "--dry-run", *FAST, *extra)
+    if message:
+        assert status == 1 and err.startswith(f"kpi-xl: {message}")
+    else:
+        assert status == 0 and (tmp_path / f"c_emails_{period}" / f"Acme_{period}.eml").is_file()
+
+
+def test_history_shows_the_ledger(tmp_path, workbook):
+    with SmtpServer(tmp_path, Mailbox(refuse={"bo@acme.example": "550 5.1.1 no such user"})) as server:
+        _send(server, workbook, tmp_path, *FAST)
+    parser = argparse.ArgumentParser()
+    add_history_arguments(parser)
+    out = io.StringIO()
+    assert run_history(parser.parse_args([str(tmp_path / "clients.xlsx"), "--period", "2026-10"]), out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
+    [bo] = [line for line in lines if "bo@acme.example" in line]
+    assert "failed" in bo and "550 5.1.1 no such user" in bo
+    assert sum(" sent " in line for line in lines) == len(EVERYONE) - 1
+    empty = io.StringIO()
+    assert run_history(parser.parse_args([str(tmp_path / "other.xlsx")]), empty) == 0
+    assert "No deliveries recorded yet" in empty.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log(tmp_path, terminal):
+    from smtp_server import render_pdf, send_args
+
+    err = _Terminal() if terminal else io.StringIO()
+    status = run_send(send_args(tmp_path / "c.xlsx", "--dry-run", *FAST), render=render_pdf, out=io.StringIO(),
+                      err=err, today=TODAY, workbook=make_workbook(CLIENTS[:2]), environ={"KPI_XL_CONFIG": ""},
+                      now=lambda: dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    assert status == 0
+    if terminal:
+        assert err.getvalue().startswith("\r[") and "2/2" in err.getvalue() and err.getvalue().endswith("\n")
+    else:
+        assert err.getvalue().splitlines() == ["[1/2] Acme: written 1", "[2/2] Librería Sol: written 1"]
