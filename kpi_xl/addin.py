@@ -1,0 +1,255 @@
+"""The ``kpi_xl.xlam`` Excel add-in: a "KPI" ribbon tab with a "Generate report" button.
+
+The add-in is xlwings' own ribbon add-in template (``quickstart_addin_ribbon.xlam``, inside the
+installed xlwings package), copied at build time and never committed, so it always matches the
+xlwings version installed next to kpi_xl. Only the ribbon XML is rewritten; every other zip member,
+the VBA project above all, stays byte for byte as xlwings ships it.
+
+How the button reaches Python, as the template's VBA says (read it with
+``oletools.olevba.VBA_Parser(path).extract_all_macros()``): the ribbon's ``onAction`` is
+``RibbonMyAddin.RunMain``, and module ``RibbonMyAddin`` holds::
+
+    Sub RunMain(control As IRibbonControl)
+        mymodule = Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, ".", -1, vbTextCompare) - 1))
+        RunPython "import " & mymodule & ";" & mymodule & ".main()"
+    End Sub
+
+``ThisWorkbook`` is the add-in itself, so an add-in named ``kpi_xl.xlam`` runs
+``import kpi_xl;kpi_xl.main()``. xlwings' ``RunPython`` passes ``--wb=<ActiveWorkbook.Name>``, so
+``xw.Book.caller()`` inside ``main()`` is the workbook the user is looking at, not the add-in.
+
+Where Excel loads add-ins from at start-up is ``Application.StartupPath``, which xlwings' own
+``xlwings addin install`` copies to (``xlwings/cli.py``: ``get_addin_dir()`` returns
+``xw.apps.active.startup_path``). That needs a running Excel; kpi_xl computes the same folder without
+one: ``%APPDATA%\\Microsoft\\Excel\\XLSTART`` on Windows and
+``~/Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel`` on
+macOS (Office 2016 and later, sandboxed).
+
+>>> print(ribbon_xml("RibbonMyAddin.RunMain").decode())  # doctest: +ELLIPSIS
+<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
+  <ribbon>
+    <tabs>
+      <tab id="KPI" label="KPI">
+        <group id="kpiReports" label="Reports">
+          <button id="kpiGenerateReport" label="Generate report" ... onAction="RibbonMyAddin.RunMain" .../>
+...
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.registry import N_
+from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
+
+__all__ = [
+    "ADDIN_NAME",
+    "TEMPLATE_NAME",
+    "AddinError",
+    "UnsupportedPlatformError",
+    "build_addin",
+    "install_addin",
+    "ribbon_callback",
+    "ribbon_parts",
+    "ribbon_xml",
+    "startup_folder",
+    "template_path",
+]
+
+#: The file name is what the template's VBA turns into the Python module it imports.
+ADDIN_NAME = "kpi_xl.xlam"
+TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
+
+# Relationship types that point from _rels/.rels to a ribbon part: Office 2007 (customUI.xml) and
+# 2010 (customUI14.xml). xlwings' template uses the second type for a customUI.xml part.
+_RIBBON_RELS = (
+    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+)
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CUSTOMUI_2006 = "http://schemas.microsoft.com/office/2006/01/customui"
+# "Save as PDF or XPS": the button makes PDFs. Built-in Office icon, nothing to ship.
+_ICON = "FileSaveAsPdfOrXps"
+
+_GROUP_LABEL = N_("Reports")
+_BUTTON_LABEL = N_("Generate report")
+_BUTTON_TIP = N_("Writes a PDF report for every client next to this workbook and lists them on the Reports sheet.")
+
+
+class AddinError(KpiError):
+    """The add-in cannot be built or installed: ``path`` is where, ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class UnsupportedPlatformError(KpiError):
+    """Excel add-ins install only on Windows and macOS; ``platform`` is ``sys.platform``."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+        super().__init__(
+            f"cannot install the Excel add-in on {platform}: Excel runs only on Windows and macOS. "
+            "Run `kpi-xl addin install` on the Windows or Mac computer where Excel is, or run "
+            f"`kpi-xl addin build` here, copy {ADDIN_NAME} there and add it in Excel by hand "
+            "(Windows: File > Options > Add-ins > Manage Excel Add-ins > Go > Browse; "
+            "macOS: Tools > Excel Add-ins > Browse)."
+        )
+
+
+def template_path() -> Path:
+    """xlwings' ribbon add-in template, inside the installed xlwings package."""
+    import xlwings  # only here: building the add-in is the one thing that needs the package's files
+
+    path = Path(xlwings.__file__).parent / TEMPLATE_NAME
+    if not path.is_file():
+        raise AddinError(path, f"xlwings {xlwings.__version__} ships no ribbon add-in template")
+    return path
+
+
+def ribbon_parts(package: zipfile.ZipFile) -> list[str]:
+    """The zip members holding ribbon XML, as ``_rels/.rels`` names them."""
+    rels = ET.fromstring(package.read("_rels/.rels"))
+    return [
+        rel.get("Target", "").lstrip("/")
+        for rel in rels.iter(f"{_PACKAGE_RELS}Relationship")
+        if rel.get("Type") in _RIBBON_RELS
+    ]
+
+
+def ribbon_callback(xml: bytes) -> str:
+    """The one ``onAction`` callback a ribbon XML calls (the template has a single button).
+
+    >>> ribbon_callback(b'<customUI><button onAction="Mod.Run"/><button onAction="Mod.Run"/></customUI>')
+    'Mod.Run'
+    """
+    callbacks = {el.get("onAction") for el in ET.fromstring(xml).iter() if el.get("onAction")}
+    if len(callbacks) != 1:
+        raise ValueError(f"expected one onAction callback in the template's ribbon, found {sorted(callbacks)}")
+    return callbacks.pop()
+
+
+def ribbon_xml(callback: str, namespace: str = _CUSTOMUI_2006, locale: str = DEFAULT_LOCALE) -> bytes:
+    """The KPI tab: one group, one large "Generate report" button calling ``callback``."""
+    _ = translator(resolve_locale(locale)).gettext
+
+    def attr(text: str) -> str:
+        return quoteattr(_(text))
+
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<customUI xmlns={quoteattr(namespace)}>\n"
+        "  <ribbon>\n"
+        "    <tabs>\n"
+        '      <tab id="KPI" label="KPI">\n'
+        f'        <group id="kpiReports" label={attr(_GROUP_LABEL)}>\n'
+        f'          <button id="kpiGenerateReport" label={attr(_BUTTON_LABEL)} size="large"'
+        f" onAction={quoteattr(callback)} imageMso={quoteattr(_ICON)} screentip={attr(_BUTTON_LABEL)}"
+        f" supertip={attr(_BUTTON_TIP)}/>\n"
+        "        </group>\n"
+        "      </tab>\n"
+        "    </tabs>\n"
+        "  </ribbon>\n"
+        "</customUI>\n"
+    ).encode()
+
+
+def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DEFAULT_LOCALE) -> Path:
+    """Writes ``out_dir/kpi_xl.xlam`` from the xlwings template and returns its path.
+
+    The ribbon part is replaced; every other member is copied with its content and zip metadata
+    unchanged. The file appears whole or not at all (temporary file, then ``os.replace``).
+    """
+    template = template or template_path()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / ADDIN_NAME
+    with zipfile.ZipFile(template) as source:
+        parts = ribbon_parts(source)
+        if not parts:
+            raise AddinError(template, "the template has no ribbon (customUI) part")
+        replacements = {}
+        for part in parts:
+            old = source.read(part)
+            namespace = ET.fromstring(old).tag.partition("}")[0].lstrip("{")
+            replacements[part] = ribbon_xml(ribbon_callback(old), namespace, locale)
+        fd, tmp_name = tempfile.mkstemp(prefix=".kpi_xl-", suffix=".xlam.tmp", dir=out_dir)
+        try:
+            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as built:
+                for info in source.infolist():
+                    data = replacements.get(info.filename) or source.read(info)
+                    built.writestr(copy.copy(info), data)  # a copy: writestr updates sizes and offsets
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    return target
+
+
+def startup_folder(platform: str, home: Path, env: Mapping[str, str]) -> Path:
+    """The folder Excel opens every add-in from at start-up (``Application.StartupPath``).
+
+    >>> startup_folder("win32", Path("/h"), {"APPDATA": "/h/AppData/Roaming"}).as_posix()
+    '/h/AppData/Roaming/Microsoft/Excel/XLSTART'
+    >>> startup_folder("darwin", Path("/Users/ana"), {}).as_posix()
+    '/Users/ana/Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel'
+    """
+    if platform.startswith("win"):
+        # APPDATA is the roaming profile folder; fall back to its usual place under the home folder.
+        appdata = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
+        return appdata / "Microsoft" / "Excel" / "XLSTART"
+    if platform == "darwin":
+        return (home / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized"
+                / "Startup.localized" / "Excel")
+    raise UnsupportedPlatformError(platform)
+
+
+def install_addin(
+    platform: str | None = None,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    source: Path | None = None,
+) -> Path:
+    """Puts ``kpi_xl.xlam`` in Excel's start-up folder and returns its path there.
+
+    ``platform`` defaults to ``sys.platform`` (read at the call, so tests may set it), ``home`` to the
+    user's home folder and ``env`` to ``os.environ``. ``source`` is an add-in built earlier; without it
+    a fresh one is built in place. Raises :class:`UnsupportedPlatformError` off Windows and macOS,
+    :class:`AddinError` when the folder cannot be written (Excel locks the add-in while it runs).
+    """
+    platform = sys.platform if platform is None else platform
+    folder = startup_folder(platform, Path.home() if home is None else home, os.environ if env is None else env)
+    if platform == "darwin" and not folder.parents[2].is_dir():
+        # No Office group container: Excel 2016+ has never run for this user.
+        raise AddinError(folder.parents[2], "not found: install Microsoft Excel and start it once, then try again")
+    try:
+        if source is None:
+            return build_addin(folder)
+        if not source.is_file():
+            raise AddinError(source, "no such add-in: run `kpi-xl addin build` first")
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / ADDIN_NAME
+        fd, tmp_name = tempfile.mkstemp(prefix=".kpi_xl-", suffix=".xlam.tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as inp:
+                shutil.copyfileobj(inp, out)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return target
+    except PermissionError as error:
+        raise AddinError(Path(error.filename or folder), "permission denied: quit Excel and try again") from error

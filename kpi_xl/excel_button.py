@@ -1,0 +1,147 @@
+"""The "Generate report" button: ``kpi_xl.main()``, run by the add-in's ``RunPython`` in Excel.
+
+It reads the workbook the user is looking at with the same reader and report code as the command
+line, saves the PDFs next to the workbook, and tells the user what happened on a "Reports" sheet
+and in the status bar. Expected problems (a bad cell, an unsaved workbook, a PDF open elsewhere)
+become located lines on that sheet, never a traceback or a VBA error box; only a bug escapes, so
+that xlwings shows its traceback for the bug report.
+
+The xlwings Book API used here and by the reader is the one ``tests/fake_xlwings.py`` stands in
+for; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kpi_xl.core.errors import KpiError
+from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.core.registry import N_
+from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
+from kpi_xl.report import write_reports  # imports WeasyPrint only at the first render
+from kpi_xl.workbook.problems import ERROR, Problem
+from kpi_xl.workbook.read import check_workbook
+
+__all__ = ["REPORTS_SHEET", "NoFolderError", "main", "report_folder", "result_rows"]
+
+REPORTS_SHEET = "Reports"
+
+_RUNNING = N_("kpi_xl: generating reports…")
+_NOT_SAVED = N_("Save the workbook first: the reports are saved in its folder.")
+_ONLINE = N_("The workbook is stored online; open a copy saved on this computer: the reports are saved in its folder.")
+_WARNING = N_("Warning")
+_INVALID = N_("Problems that stop the reports: {count}. Fix them and click Generate report again.")
+_STOPPED = N_("Report generation stopped: see below.")
+_DONE = N_("Reports for {period}, saved next to the workbook: {count}.")
+
+
+class NoFolderError(KpiError):
+    """The workbook has no folder on this computer to save reports in (``fullname`` says where it is)."""
+
+    def __init__(self, fullname: str) -> None:
+        self.fullname = fullname
+        self.online = "://" in fullname
+        where = "stored online" if self.online else "not saved yet"
+        super().__init__(f"{fullname}: {where}, no folder for the reports")
+
+
+def report_folder(fullname: str) -> Path:
+    """The folder of a workbook's file, where its reports go.
+
+    >>> report_folder("/home/ana/clients/kpis.xlsx").as_posix()
+    '/home/ana/clients'
+    >>> report_folder("Book1")
+    Traceback (most recent call last):
+    ...
+    kpi_xl.excel_button.NoFolderError: Book1: not saved yet, no folder for the reports
+    """
+    # Excel gives an unsaved workbook a bare name ("Book1") and a OneDrive one a URL.
+    path = Path(fullname)
+    if "://" in fullname or not path.is_absolute():
+        raise NoFolderError(fullname)
+    return path.parent
+
+
+def result_rows(summary: str, when: dt.datetime, lines: Iterable[str]) -> list[list[str]]:
+    """The Reports sheet as one column: summary, timestamp, then one line per PDF or problem.
+
+    >>> result_rows("2 reports for 2026-10", dt.datetime(2026, 11, 3, 9, 5), ["/r/a.pdf", "/r/b.pdf"])
+    [['2 reports for 2026-10'], ['2026-11-03 09:05'], ['/r/a.pdf'], ['/r/b.pdf']]
+    """
+    return [[summary], [when.strftime("%Y-%m-%d %H:%M")], *([_as_text(line)] for line in lines)]
+
+
+def _as_text(line: str) -> str:
+    """Keeps Excel from reading a line as a formula: a leading apostrophe marks a cell as text.
+
+    >>> _as_text("=HYPERLINK(1)"), _as_text("Goals!C7: bad")
+    ("'=HYPERLINK(1)", 'Goals!C7: bad')
+    """
+    return f"'{line}" if line[:1] in ("=", "+", "-", "@") else line
+
+
+def _show(book: Any, rows: Sequence[Sequence[str]], status: str) -> None:
+    """Writes ``rows`` on the Reports sheet (created if missing, emptied if not) and the status bar."""
+    # Sheet names are case-insensitive in Excel: "reports" is the same sheet.
+    sheet = next((s for s in book.sheets if s.name.lower() == REPORTS_SHEET.lower()), None)
+    if sheet is None:
+        sheet = book.sheets.add(REPORTS_SHEET)
+    else:
+        sheet.clear_contents()
+    sheet.range("A1").value = [list(row) for row in rows]  # one call: one round trip to Excel
+    sheet.activate()
+    book.app.status_bar = status
+
+
+def _problem_lines(problems: Sequence[Problem], gettext: Callable[[str], str]) -> list[str]:
+    """One line per problem, in the reader's order (by place), warnings marked as such."""
+    warning = gettext(_WARNING)
+    return [problem.text(gettext) if problem.severity is ERROR else f"{warning}: {problem.text(gettext)}"
+            for problem in problems]
+
+
+def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
+    """Reads ``book`` (default: the workbook that clicked the button), writes its PDF reports next
+    to it and lists them, or the problems that stopped them, on its Reports sheet."""
+    if book is None:
+        import xlwings as xw  # only in Excel: the command line and the tests pass a book
+
+        book = xw.Book.caller()
+    now = now or dt.datetime.now()  # the edge: the wall clock is read here and passed down
+    # Until the workbook is read its language is unknown: English, the catalogs' source language.
+    _ = translator(DEFAULT_LOCALE).gettext
+    book.app.status_bar = _(_RUNNING)
+    # The shared reader (read_book's own first step), which also hands back the warnings to show.
+    data, problems = check_workbook(book)
+    if data is None:
+        summary = _(_INVALID).format(count=sum(p.severity is ERROR for p in problems))
+        _show(book, result_rows(summary, now, _problem_lines(problems, _)), summary)
+        return
+
+    t = translator(resolve_locale(data.settings.default_locale))
+    try:
+        folder = report_folder(book.fullname)
+    except NoFolderError as error:
+        message = t.gettext(_ONLINE if error.online else _NOT_SAVED)
+        _show(book, result_rows(message, now, [error.fullname]), message)
+        return
+
+    # The reader has checked report_period; blank means the last complete month.
+    setting = data.settings.report_period
+    period = Month.parse(setting) if setting else last_complete_month(now.date())
+    try:
+        paths = write_reports(data, period, folder)
+    except (KpiError, OSError) as error:
+        # A located workbook problem found while rendering, or a PDF that cannot be written (open in
+        # a viewer, read-only folder): the reports are not all there, say which and why.
+        line = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.filename else str(error)
+        summary = t.gettext(_STOPPED)
+        _show(book, result_rows(summary, now, [line]), f"{summary} {line}")
+        return
+    paths = [Path(p) for p in paths]
+    summary = t.gettext(_DONE).format(period=period, count=len(paths))
+    lines = [str(p) for p in paths] + _problem_lines(problems, t.gettext)  # only warnings are left
+    _show(book, result_rows(summary, now, lines), summary)
