@@ -1,35 +1,26 @@
 """The ``kpi-xl`` command line. ``main(argv)`` returns the exit status, so tests drive it directly.
 
-Errors that carry a place (``Goals!C7: ...``) or a reason are printed as one line on stderr and
-give exit status 1; usage errors give 2, as argparse does.
+Every command imports what it needs when it runs, so ``kpi-xl kpis`` does not pay for WeasyPrint.
+Errors that carry a place (``Goals!C7: ...``) or a reason are printed on stderr, exit status 1;
+usage errors give 2, as argparse does.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
 
 from kpi_xl import __version__
 from kpi_xl.core.errors import KpiError
 
-__all__ = ["main"]
+__all__ = ["format_table", "main"]
 
-
-def _cmd_kpis(args: argparse.Namespace) -> int:
-    from kpi_xl.core import registry
-    from kpi_xl.i18n import resolve_locale, translator
-    from kpi_xl.udfs import KPI_LIST
-
-    _ = translator(resolve_locale(args.locale)).gettext
-    rows = KPI_LIST(args.locale)
-    if isinstance(rows, str):  # an Excel error text: cannot happen once the locale resolved
-        raise KpiError(rows)
-    header, *body = rows
-    stages = [_(registry.STAGE_NAMES[kpi.stage]) for kpi in registry.KPIS.values()]
-    table = [[_("Stage"), *header]] + [[stage, *row] for stage, row in zip(stages, body, strict=True)]
-    print(format_table(table))
-    return 0
+#: The date commands treat as today; tests replace it to freeze the clock.
+today: Callable[[], dt.date] = dt.date.today
 
 
 def format_table(rows: list[list[str]]) -> str:
@@ -46,6 +37,105 @@ def format_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _cmd_kpis(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.core import registry
+    from kpi_xl.i18n import resolve_locale, translator
+    from kpi_xl.udfs import KPI_LIST
+
+    _ = translator(resolve_locale(args.locale)).gettext
+    rows = KPI_LIST(args.locale)
+    if isinstance(rows, str):  # an Excel error text: the locale was checked above, so a bug
+        raise KpiError(rows)
+    header, *body = rows
+    stages = [_(registry.STAGE_NAMES[kpi.stage]) for kpi in registry.KPIS.values()]
+    table = [[_("Stage"), *header]] + [[stage, *row] for stage, row in zip(stages, body, strict=True)]
+    print(format_table(table), file=out)
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.i18n import resolve_locale
+    from kpi_xl.workbook.template import write_template
+
+    if args.path.exists() and not args.force:
+        raise KpiError(f"{args.path} exists: choose another name or pass --force to replace it")
+    write_template(args.path, locale=resolve_locale(args.locale))
+    print(f"wrote {args.path}", file=out)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.core.periods import last_complete_month
+    from kpi_xl.demo import write_demo
+    from kpi_xl.report import write_reports
+    from kpi_xl.workbook.read import read_workbook
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    workbook = args.out / "demo.xlsx"
+    write_demo(workbook, args.today or today())
+    print(f"wrote {workbook}", file=out)
+    if args.no_reports:
+        return 0
+    data = read_workbook(workbook)  # the same path as any user workbook: write, read back, report
+    for pdf in write_reports(data, last_complete_month(args.today or today()), args.out):
+        print(f"wrote {pdf}", file=out)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.workbook.read import check_command
+
+    return check_command(args.workbook, out)
+
+
+def _cmd_goals(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.goals_table import goals_table
+    from kpi_xl.workbook.read import read_workbook
+
+    data = read_workbook(args.workbook)
+    if args.client is not None and args.client not in data.clients:
+        raise KpiError(f"no client {args.client!r} in {args.workbook} (clients: {', '.join(data.clients)})")
+    print(goals_table(data, args.as_of or today(), args.client), file=out)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.report.commands import run_report
+
+    return run_report(args, out, today())
+
+
+def _cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl import addin
+    from kpi_xl.i18n import resolve_locale
+
+    if args.action == "build":
+        print(f"wrote {addin.build_addin(args.out, locale=resolve_locale(args.locale))}", file=out)
+    else:
+        print(f"installed {addin.install_addin(source=args.file)}: restart Excel, then look for the KPI tab", file=out)
+    return 0
+
+
+def _cmd_send(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.delivery.commands import run_send
+    from kpi_xl.delivery.rendering import render_report
+
+    return run_send(args, render=render_report, out=out, err=sys.stderr, today=today())
+
+
+def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    from kpi_xl.delivery.commands import run_history
+
+    return run_history(args, out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi-xl", description="Marketing KPIs, SMART goals and reports.")
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
@@ -54,14 +144,76 @@ def build_parser() -> argparse.ArgumentParser:
     kpis = commands.add_parser("kpis", help="print the KPI catalog")
     kpis.add_argument("--locale", default=None, help="en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN")
     kpis.set_defaults(run=_cmd_kpis)
+
+    new = commands.add_parser("new", help="write a fresh workbook template")
+    new.add_argument("path", type=Path)
+    new.add_argument("--force", action="store_true", help="replace an existing file")
+    new.add_argument("--locale", default=None, help="language of the column help (default en_US)")
+    new.set_defaults(run=_cmd_new)
+
+    demo = commands.add_parser("demo", help="write the demo workbook and every demo client's report")
+    demo.add_argument("--out", type=Path, default=Path("demo"), help="folder (default: ./demo)")
+    demo.add_argument("--no-reports", action="store_true", help="only write the workbook")
+    demo.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD the demo data ends before")
+    demo.set_defaults(run=_cmd_demo)
+
+    check = commands.add_parser("check", help="list every problem in a workbook, with its cell")
+    check.add_argument("workbook", type=Path)
+    check.set_defaults(run=_cmd_check)
+
+    goals = commands.add_parser("goals", help="print every goal with its status and SMART findings")
+    goals.add_argument("workbook", type=Path)
+    goals.add_argument("--client", default=None)
+    goals.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    goals.set_defaults(run=_cmd_goals)
+
+    report = commands.add_parser("report", help="write one PDF report per client")
+    _add_report_arguments(report)
+    report.set_defaults(run=_cmd_report)
+
+    addin = commands.add_parser("addin", help="build or install the Excel add-in (ribbon tab KPI)")
+    addin.add_argument("action", choices=["build", "install"])
+    addin.add_argument("--out", type=Path, default=Path("."), help="build: output folder")
+    addin.add_argument("--locale", default="en_US", help="build: language of the ribbon labels")
+    addin.add_argument("--file", type=Path, default=None, help="install: an add-in built earlier (default: build one)")
+    addin.set_defaults(run=_cmd_addin)
+
+    send = commands.add_parser("send", help="e-mail every client their report, exactly once per period")
+    _add_send_arguments(send)
+    send.set_defaults(run=_cmd_send)
+
+    history = commands.add_parser("history", help="show what was sent, from the delivery ledger")
+    _add_history_arguments(history)
+    history.set_defaults(run=_cmd_history)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    from kpi_xl.report.commands import add_report_arguments
+
+    add_report_arguments(parser)
+
+
+def _add_send_arguments(parser: argparse.ArgumentParser) -> None:
+    from kpi_xl.delivery.commands import add_send_arguments
+
+    add_send_arguments(parser)
+
+
+def _add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    from kpi_xl.delivery.commands import add_history_arguments
+
+    add_history_arguments(parser)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        return args.run(args, out or sys.stdout)
     except KpiError as error:
+        print(f"kpi-xl: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file that can't be read or written: say which, no traceback
         print(f"kpi-xl: {error}", file=sys.stderr)
         return 1
 

@@ -10,6 +10,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import Unit
+from kpi_xl.report.format import span
 
 __all__ = ["format_quantity", "goals_table"]
 
@@ -22,10 +23,12 @@ def format_quantity(value: float | None, unit: Unit | str, currency: str = "USD"
     >>> format_quantity(0.0234, Unit.PERCENT), format_quantity(1234.5, Unit.CURRENCY, "EUR")
     ('2.34%', '€1,234.50')
     >>> format_quantity(95.0, Unit.SECONDS), format_quantity(None, Unit.COUNT), format_quantity(3, "months")
-    ('95 s', '–', '3')
+    ('95 s', '–', '3 months')
     """
     if value is None:
         return "–"
+    if unit in ("days", "months"):
+        return span(value, str(unit), _LOCALE)
     if unit is Unit.PERCENT:
         return format_percent(value, "#,##0.##%", locale=_LOCALE)
     if unit is Unit.CURRENCY:

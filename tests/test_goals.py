@@ -12,7 +12,8 @@ import pytest
 from kpi_xl.core.aggregate import ActualsView
 from kpi_xl.core.goals import evaluate_goal, evaluate_goals, percentile
 from kpi_xl.core.model import Actuals, Goal, Settings, WorkbookData
-from kpi_xl.core.tracking import Achievability, Status
+from kpi_xl.core.tracking import Achievability, Quantity, Status
+from kpi_xl.goals_table import format_quantity
 
 D = dt.date
 
@@ -50,6 +51,10 @@ def goal(**fields) -> Goal:
             "end": D(2026, 10, 31), "objective": "Grow online sales"}
     base.update(fields)
     return Goal(**base)
+
+
+def english(quantity: Quantity) -> str:
+    return format_quantity(quantity.value, quantity.unit)
 
 
 def run(g: Goal, as_of: dt.date, settings: Settings | None = None):
@@ -208,8 +213,9 @@ def test_achievability_against_history(target, verdict, severity):
     achievable = [f for f in result.findings if f.criterion == "achievable"]
     assert [f.severity for f in achievable] == ([severity] if severity else [])
     if verdict is Achievability.UNREALISTIC:
-        assert "more than any past 1-month period achieved (0.5)" in achievable[0].text()
-        assert "best result on record (0.03)" in achievable[0].text()
+        words = achievable[0].text(fmt=english)
+        assert "more than any past period of 1 month achieved (50%)" in words
+        assert "to reach a target beyond the best result on record (3%)" in words
 
 
 def test_beyond_the_best_month_alone_is_ambitious_not_unrealistic():
@@ -221,7 +227,8 @@ def test_beyond_the_best_month_alone_is_ambitious_not_unrealistic():
              objective="More sign-ups")
     result = evaluate_goal(g, ActualsView(history, "Lab"), D(2026, 10, 10))
     assert result.achievability is Achievability.AMBITIOUS
-    assert any("beyond the best 1-month result on record" in f.text() for f in result.findings)
+    assert any("beyond the best result over 1 month on record (2.9%)" in f.text(fmt=english)
+               for f in result.findings)
 
 
 def test_too_little_history_is_said_not_guessed():

@@ -144,17 +144,17 @@ def judge_achievability(
     }
     if beyond_best and biggest is not None and required > biggest:
         return Achievability.UNREALISTIC, [Finding("achievable", "error", N_(
-            "Unrealistic: it needs a {required} improvement, more than any past {months}-month period achieved "
+            "Unrealistic: it needs a {required} improvement, more than any past period of {months} achieved "
             "({biggest}), to reach a target beyond the best result on record ({best})."),
             {**quantities, "biggest": Quantity(biggest, Unit.PERCENT)})]
     findings = []
     if beyond_best:
         findings.append(Finding("achievable", "warning", N_(
-            "Ambitious: the target {target} is beyond the best {months}-month result on record ({best})."),
+            "Ambitious: the target {target} is beyond the best result over {months} on record ({best})."),
             quantities))
     if p90 is not None and required > max(p90, 0.0):
         findings.append(Finding("achievable", "warning", N_(
-            "Ambitious: it needs a {required} improvement; only 1 in 10 past {months}-month periods "
+            "Ambitious: it needs a {required} improvement; only 1 in 10 past periods of {months} "
             "improved by more than {p90}."), {**quantities, "p90": Quantity(p90, Unit.PERCENT)}))
     if findings:
         return Achievability.AMBITIOUS, findings
