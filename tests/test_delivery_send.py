@@ -116,6 +116,18 @@ def test_the_real_report_read_from_the_workbook_file(server, tmp_path):
     assert (count, message["Subject"]) == (1, SUBJECTS["pt_BR"])
     pdf = pypdf.PdfReader(io.BytesIO(next(message.iter_attachments()).get_content()))
     assert "Café Serra Azul" in pdf.pages[0].extract_text()
+    # The worker that rendered the PDF also computed the figures the e-mail quotes, in Portuguese.
+    from kpi_xl.core.periods import Month
+    from kpi_xl.report import email_figures
+    from kpi_xl.workbook.read import read_workbook
+
+    figures = email_figures(read_workbook(path), "Café Serra Azul", Month(2026, 10))
+    assert list(figures)[:2] == ["Metas", "Receita"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for label, value in figures.items():
+        assert f"- {label}: {value}" in text
+        assert value in html
 
 
 def test_a_server_that_hangs_up_every_two_messages_gets_each_once(tmp_path, workbook):

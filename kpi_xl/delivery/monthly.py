@@ -117,11 +117,14 @@ def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Re
     return usable
 
 
-def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: Address, pdf: bytes,
+def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: Address, rendered: Rendered,
             copy: int) -> Letter:
+    """The e-mail's content; headline figures from the renderer, else from the batch (tests, callers)."""
     settings = batch.workbook.settings
-    return Letter(client.name, client.locale, batch.period, tuple(recipients), sender, settings.agency_name, pdf,
-                  copy, batch.headlines.get(client.name, {}), settings.brand_colour)
+    assert rendered.pdf is not None
+    headline = rendered.headline or batch.headlines.get(client.name, {})
+    return Letter(client.name, client.locale, batch.period, tuple(recipients), sender, settings.agency_name,
+                  rendered.pdf, copy, headline, settings.brand_colour)
 
 
 def send_batch(batch: Batch, *, render: Renderer, ledger: Ledger, mailer: Mailer, resend: bool = False,
@@ -187,7 +190,7 @@ class _Run:
         self.report.render_seconds.append(rendered.seconds)
         for copy in sorted(set(claim.copies.values())):
             keys = [key for key, c in claim.copies.items() if c == copy]
-            letter = _letter(self.batch, client, recipients, self.mailer.config.sender, rendered.pdf, copy)
+            letter = _letter(self.batch, client, recipients, self.mailer.config.sender, rendered, copy)
             message = compose(letter, date=self.now())
             outcomes += self.letter(client.name, [by_key[k] for k in keys], message_bytes(message),
                                     str(message["Message-ID"]))
@@ -282,7 +285,7 @@ def write_drafts(batch: Batch, *, render: Renderer, sender: Address, folder: Pat
             outcome = Outcome(client.name, to, "failed", f"report not rendered: {rendered.error}")
         else:
             report.render_seconds.append(rendered.seconds)
-            message = compose(_letter(batch, client, recipients, sender, rendered.pdf, 1), date=now())
+            message = compose(_letter(batch, client, recipients, sender, rendered, 1), date=now())
             path = folder / _unique(f"{ascii_safe(client.name) or 'client'}_{batch.period}", used)
             _write_atomically(path, message_bytes(message))
             outcome = Outcome(client.name, to, "written", str(path))

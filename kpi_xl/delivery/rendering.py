@@ -1,7 +1,8 @@
 """Reports rendered in a pool of processes, handed back in order, one failure never stopping the rest.
 
-The renderer is injected: any top-level function ``render(job: RenderJob) -> bytes`` (it must pickle,
-by reference, to run in another process). :func:`render_report` is the real one. The
+The renderer is injected: any top-level function ``render(job: RenderJob)`` returning the PDF's bytes,
+or a :class:`ReportFile` with the e-mail's headline figures too (it must pickle, by reference, to
+run in another process). :func:`render_report` is the real one. The
 pool uses ``spawn`` on every platform: Windows has nothing else, and a forked child would inherit
 the caller's threads and open SMTP or SQLite handles.
 
@@ -24,10 +25,10 @@ import os
 import pickle
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kpi_xl.core.model import WorkbookData
 
-__all__ = ["RenderJob", "Rendered", "Renderer", "render_in_order", "render_report"]
+__all__ = ["RenderJob", "Rendered", "Renderer", "ReportFile", "render_in_order", "render_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,22 +49,32 @@ class RenderJob:
     locale: str   # one of kpi_xl.i18n.SUPPORTED_LOCALES
 
 
-Renderer = Callable[[RenderJob], bytes]
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A rendered report and the figures its e-mail quotes (translated label -> formatted value)."""
+
+    pdf: bytes
+    headline: Mapping[str, str] = field(default_factory=dict)
 
 
-def render_report(job: RenderJob) -> bytes:
-    """The real report, as the pool calls it (``kpi_xl.report.render_report_pdf``); ``kpi-xl send``
-    passes this as ``render``. The one place that knows the report package's signature.
+Renderer = Callable[[RenderJob], "bytes | ReportFile"]
+
+
+def render_report(job: RenderJob) -> ReportFile:
+    """The real report and its headline figures, as the pool calls it (``kpi_xl.report``);
+    ``kpi-xl send`` passes this as ``render``. The one place that knows the report package's API.
 
     Each worker reads the workbook once and keeps it while the file is unchanged: reading it again
     for every client would cost a third of a second each.
     """
     from kpi_xl.core.periods import Month
-    from kpi_xl.report import render_report_pdf
+    from kpi_xl.report import email_figures, render_report_pdf
 
     status = os.stat(job.workbook)
     data = _read_workbook(str(job.workbook), status.st_mtime_ns, status.st_size)
-    return render_report_pdf(data, job.client, Month.parse(job.period), job.locale)
+    period = Month.parse(job.period)
+    return ReportFile(render_report_pdf(data, job.client, period, job.locale),
+                      email_figures(data, job.client, period, job.locale))
 
 
 @lru_cache(maxsize=2)
@@ -79,20 +90,22 @@ class Rendered:
     pdf: bytes | None
     error: str | None  # why there is no PDF, one line
     seconds: float
+    headline: Mapping[str, str] = field(default_factory=dict)
 
 
 def _render_here(render: Renderer, job: RenderJob) -> Rendered:
     """Runs in a worker: every failure comes back as text, so nothing unpicklable crosses the pipe."""
     start = time.perf_counter()
     try:
-        pdf = render(job)
+        result = render(job)
     except Exception as error:
         message = " ".join(str(error).split()) or "no message"
         return Rendered(job, None, f"{type(error).__name__}: {message}", time.perf_counter() - start)
+    pdf, headline = (result.pdf, dict(result.headline)) if isinstance(result, ReportFile) else (result, {})
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
         return Rendered(job, None, f"the renderer returned no PDF ({bytes(pdf)[:16]!r})",
                         time.perf_counter() - start)
-    return Rendered(job, pdf, None, time.perf_counter() - start)
+    return Rendered(job, pdf, None, time.perf_counter() - start, headline)
 
 
 def render_in_order(jobs: Iterable[RenderJob], render: Renderer, *, workers: int = 2,

@@ -10,9 +10,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["headline_figures", "render_client_pdf", "render_report_pdf", "report_html", "write_reports"]
+__all__ = [
+    "email_figures",
+    "headline_figures",
+    "render_client_pdf",
+    "render_report_pdf",
+    "report_html",
+    "write_reports",
+]
 
 _HOMES = {
+    "email_figures": "kpi_xl.report.api",
     "headline_figures": "kpi_xl.report.api",
     "render_client_pdf": "kpi_xl.report.api",
     "render_report_pdf": "kpi_xl.report.api",

@@ -12,13 +12,14 @@ from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
+from kpi_xl.core.registry import label_of
 from kpi_xl.i18n import resolve_locale, translator
-from kpi_xl.report.context import Report, build_report, goals_csv, headline
+from kpi_xl.report.context import SUMMARY_ORDER, Report, build_report, goals_csv, headline, in_period
 from kpi_xl.report.pdf import Attachment, html_to_pdf
 from kpi_xl.report.render import STYLESHEET, render_html, report_dir
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["headline_figures", "render_client_pdf", "render_report_pdf", "report_html"]
+__all__ = ["email_figures", "headline_figures", "render_client_pdf", "render_report_pdf", "report_html"]
 
 
 def _check(data: WorkbookData, client: str, locale: str | None) -> str:
@@ -70,3 +71,22 @@ def headline_figures(data: WorkbookData, client: str, period: Month, locale: str
     locale = _check(data, client, locale)
     data = client_slice(data, client)
     return headline(data, client, period, locale, evaluate_goals(data, period.last_day, client))
+
+
+def email_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:
+    """The headline figures as the report's e-mail lists them: translated label -> formatted value.
+    Only the statuses some goal has are counted: in a short e-mail "0 goals missed" is noise."""
+    locale = _check(data, client, locale)
+    data = client_slice(data, client)
+    statuses = [s for s in evaluate_goals(data, period.last_day, client) if in_period(s, period)]
+    figures = headline(data, client, period, locale, statuses)
+    _ = translator(locale).gettext
+    counts = [figures[status.value] for status in SUMMARY_ORDER if any(s.status is status for s in statuses)]
+    cost = _(label_of("cost"))
+    return {
+        _("Goals"): ", ".join(counts) or figures["goals"],
+        _("Revenue"): figures["revenue"],
+        cost[:1].upper() + cost[1:]: figures["cost"],
+        _("Conversions"): figures["conversions"],
+        _("Data up to"): figures["data_up_to"],
+    }

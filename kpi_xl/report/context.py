@@ -27,6 +27,7 @@ from kpi_xl.report.format import MISSING, Formatter
 __all__ = [
     "STATUS_COLOURS",
     "STATUS_SYMBOLS",
+    "SUMMARY_ORDER",
     "AppendixEntry",
     "ChannelTable",
     "GoalChart",
@@ -59,7 +60,8 @@ STATUS_SYMBOLS = {
     Status.MISSED: "✗",
     Status.NOT_STARTED: "○",
 }
-_SUMMARY_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
+#: The order statuses are counted in, in the summary and the e-mail.
+SUMMARY_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
 _HIGHLIGHTS = 3  # wins and risks named in the summary
 
 
@@ -253,7 +255,7 @@ class _Builder:
             Status.MISSED: lambda n: ngettext("{n} goal missed", "{n} goals missed", n),
         }
         result = []
-        for status in _SUMMARY_ORDER:
+        for status in SUMMARY_ORDER:
             n = sum(s.status is status for s in statuses)
             if n or status is not Status.MISSED:  # "0 missed" says nothing; "0 at risk" is news
                 result.append(SummaryCount(status.value, n, texts[status](n).format(n=self.fmt.number(n))))
