@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up kpi_xl on a fresh Debian/Ubuntu machine, then runs the main job or the tests.
 #   scripts/bootstrap.sh run    system libraries, .venv, the package; then the demo job
+#                               (demo/demo.xlsx and every demo client's PDF report)
 #   scripts/bootstrap.sh test   the same plus test tools; then ruff and the whole test suite
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -63,7 +64,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 
 if [ "$mode" = run ]; then
-  .venv/bin/kpi-xl kpis
+  .venv/bin/kpi-xl demo --out demo
 else
   .venv/bin/ruff check .
   .venv/bin/python -m pytest
