@@ -40,9 +40,7 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
@@ -51,6 +49,7 @@ from xml.sax.saxutils import quoteattr
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.registry import N_
+from kpi_xl.files import replacing, write_atomic
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 
 __all__ = [
@@ -185,16 +184,10 @@ def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DE
             old = source.read(part)
             namespace = ET.fromstring(old).tag.partition("}")[0].lstrip("{")
             replacements[part] = ribbon_xml(ribbon_callback(old), namespace, locale)
-        fd, tmp_name = tempfile.mkstemp(prefix=".kpi_xl-", suffix=".xlam.tmp", dir=out_dir)
-        try:
-            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as built:
-                for info in source.infolist():
-                    data = replacements.get(info.filename) or source.read(info)
-                    built.writestr(copy.copy(info), data)  # a copy: writestr updates sizes and offsets
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with replacing(target) as temp, zipfile.ZipFile(temp, "w") as built:
+            for info in source.infolist():
+                data = replacements.get(info.filename) or source.read(info)
+                built.writestr(copy.copy(info), data)  # a copy: writestr updates sizes and offsets
     return target
 
 
@@ -242,14 +235,7 @@ def install_addin(
             raise AddinError(source, "no such add-in: run `kpi-xl addin build` first")
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / ADDIN_NAME
-        fd, tmp_name = tempfile.mkstemp(prefix=".kpi_xl-", suffix=".xlam.tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as inp:
-                shutil.copyfileobj(inp, out)
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_atomic(target, source.read_bytes())
         return target
     except PermissionError as error:
         raise AddinError(Path(error.filename or folder), "permission denied: quit Excel and try again") from error

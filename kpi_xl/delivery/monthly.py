@@ -14,8 +14,6 @@ recorded.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from kpi_xl.delivery.ledger import Ledger, Skip
 from kpi_xl.delivery.message import Letter, ascii_safe, compose, message_bytes
 from kpi_xl.delivery.rendering import Rendered, Renderer, RenderJob, render_in_order
 from kpi_xl.delivery.smtp import Mailer, Reply, RetryPolicy, SessionError, Transaction, TransactionResult
+from kpi_xl.files import write_atomic
 
 __all__ = ["PROBLEMS", "Batch", "DeliveryReport", "Outcome", "Progress", "select_clients", "send_batch",
            "write_drafts"]
@@ -287,7 +286,7 @@ def write_drafts(batch: Batch, *, render: Renderer, sender: Address, folder: Pat
             report.render_seconds.append(rendered.seconds)
             message = compose(_letter(batch, client, recipients, sender, rendered, 1), date=now())
             path = folder / _unique(f"{ascii_safe(client.name) or 'client'}_{batch.period}", used)
-            _write_atomically(path, message_bytes(message))
+            write_atomic(path, message_bytes(message))
             outcome = Outcome(client.name, to, "written", str(path))
         report.outcomes.append(outcome)
         progress.step(client.name, [outcome])
@@ -301,16 +300,3 @@ def _unique(stem: str, used: set[str]) -> str:
         name = f"{stem}-{n}.eml"
     used.add(name.casefold())
     return name
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -15,19 +15,18 @@ whole workbook.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
-import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
+from kpi_xl.files import write_atomic
 from kpi_xl.i18n import resolve_locale
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["render_job", "report_file_name", "report_pool", "write_atomic", "write_reports"]
+__all__ = ["render_job", "report_file_name", "report_pool", "write_reports"]
 
 _UNSAFE = re.compile(r"[^\w]+")
 _PRELOAD = ["kpi_xl.report.api", "weasyprint"]
@@ -37,21 +36,6 @@ def report_file_name(client: str, period: Month, locale: str) -> str:
     """``<client>_<YYYY-MM>_<locale>.pdf``: letters and digits of the name kept, the rest one ``-``."""
     slug = _UNSAFE.sub("-", client).strip("-_")[:60].strip("-_") or "client"
     return f"{slug}_{period}_{locale}.pdf"
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Writes a temporary file in the same folder, then renames it over ``path``: a reader never
-    sees half a PDF, and a failure leaves the old file in place."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False) -> bytes:

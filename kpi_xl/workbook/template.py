@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import os
 import re
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_xl.core.model import Actuals, Settings, WorkbookData
 from kpi_xl.core.registry import KPIS, MEASURES, N_, STAGE_NAMES, Aggregation, Kpi, Unit, label_of
 from kpi_xl.core.tracking import Status
+from kpi_xl.files import replacing
 from kpi_xl.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, resolve_locale, translator
 from kpi_xl.workbook.schema import (
     ACTUALS,
@@ -100,17 +99,13 @@ def write_workbook(path: Path, data: WorkbookData, *, locale: str = DEFAULT_LOCA
 
 def _write_atomically(path: Path, build: Callable[[Workbook], None]) -> None:
     """Builds into a temporary file next to ``path``, then renames it over ``path``: never half a file."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with replacing(path) as temp:
         workbook = xlsxwriter.Workbook(str(temp), {"use_future_functions": True})  # MINIFS -> _xlfn.MINIFS
         build(workbook)
         try:
             workbook.close()
         except FileCreateError as error:  # not an OSError: say which file, as open() would
             raise OSError(f"cannot write {path}: {getattr(error.args[0], 'strerror', error)}") from error
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 # --- formulas ---------------------------------------------------------------------------------

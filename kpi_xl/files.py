@@ -1,0 +1,42 @@
+"""Files that appear whole or not at all: write beside the target, then rename over it.
+
+A reader never sees half a PDF or workbook, and a failure leaves the old file in place. The
+temporary file is created with ``open``, so the result gets the permissions any new file of the
+user gets (``tempfile.mkstemp`` would make it private, 0600, and a colleague could not open it).
+
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> write_atomic(folder / "report.pdf", b"%PDF-1.7")
+>>> sorted(p.name for p in folder.iterdir()), (folder / "report.pdf").read_bytes()
+(['report.pdf'], b'%PDF-1.7')
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["replacing", "write_atomic"]
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path next to ``path`` to write to; when the block ends without an error it is
+    renamed over ``path``, and in every case it is gone afterwards."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield temp
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """``content`` as the whole of ``path``, flushed to disk before it takes the name."""
+    with replacing(path) as temp, open(temp, "xb") as file:
+        file.write(content)
+        file.flush()
+        os.fsync(file.fileno())
