@@ -275,3 +275,49 @@ def test_evaluate_goals_filters_by_client_and_keeps_order():
 def test_percentile_matches_linear_interpolation():
     assert percentile([0.0, 10.0], 0.9) == 9.0
     assert percentile([5.0], 0.9) == 5.0
+
+
+def test_a_goal_without_a_target_is_never_called_missed():
+    g = goal(client="Nobody", improvement=0.1, start=D(2026, 9, 1), end=D(2026, 9, 30))
+    result = evaluate_goal(g, ActualsView(ACTUALS, "Nobody"), D(2026, 10, 10))
+    assert (result.target, result.status) == (None, Status.NOT_STARTED)
+
+
+def test_an_unreachable_improvement_is_one_finding_not_two():
+    # CSAT at 90 % improved by 50 % would be 135 % satisfied.
+    rows = [{"date": D(2026, m, 1), "client": "Sat", "satisfied": 90.0, "survey_responses": 100.0}
+            for m in (6, 7, 8, 9)]
+    g = Goal(client="Sat", kpi="CSAT", start=D(2026, 10, 1), end=D(2026, 10, 31), improvement=0.5, objective="x")
+    result = evaluate_goal(g, ActualsView(Actuals.from_rows(rows), "Sat"), D(2026, 10, 10))
+    measurable = [f.message for f in result.findings if f.criterion == "measurable"]
+    assert measurable == ["The improvement gives a target the KPI can't reach."]
+
+
+def _retention_rows(at_start: float, new: float, at_end: float) -> Actuals:
+    return Actuals.from_rows([
+        {"date": D(2026, 10, 1), "client": "Sub", "customers_at_start": at_start, "new_customers": new},
+        {"date": D(2026, 10, 10), "client": "Sub", "customers_at_end": at_end},
+    ])
+
+
+def test_retention_pace_compares_what_was_lost():
+    # Ten days into October: 3.4 % of the customers gone where the monthly target allows 9 % over
+    # the month, so 10/31 of 9 % = 2.9 % by now: pace 2.9 / 3.4 = 0.85, at risk. The ratio of the
+    # retentions (96.6 % / 97.1 %) would have said 0.99, on track.
+    view = ActualsView(_retention_rows(1000.0, 0.0, 966.0), "Sub")
+    g = Goal(client="Sub", kpi="RETENTION_RATE", start=D(2026, 10, 1), end=D(2026, 10, 31), target=0.91,
+             objective="x")
+    result = evaluate_goal(g, view, D(2026, 10, 10))
+    expected_loss = 0.09 * 10 / 31
+    assert result.expected == pytest.approx(1 - expected_loss)
+    assert result.pace == pytest.approx(expected_loss / 0.034)
+    assert result.status is Status.AT_RISK
+
+
+def test_forecast_of_a_share_stays_within_its_bounds():
+    # 20 % of the customers lost in the first 3 days would be 200 % by the end of the month.
+    rows = [{"date": D(2026, 10, 1), "client": "Sub", "customers_at_start": 100.0},
+            {"date": D(2026, 10, 3), "client": "Sub", "customers_lost": 20.0}]
+    g = Goal(client="Sub", kpi="CHURN_RATE", start=D(2026, 10, 1), end=D(2026, 10, 31), target=0.05, objective="x")
+    result = evaluate_goal(g, ActualsView(Actuals.from_rows(rows), "Sub"), D(2026, 10, 3))
+    assert result.forecast == 1.0

@@ -32,6 +32,7 @@ from kpi_xl.core.tracking import (
     Finding,
     GoalStatus,
     Quantity,
+    Status,
     Term,
     Thresholds,
     elapsed_share,
@@ -242,13 +243,16 @@ def evaluate_goal(
         view, kpi, goal.start, goal.end, settings.baseline_method)
 
     target = goal.target
+    unreachable = False
     if target is None and goal.improvement is not None and baseline is not None:
         try:
             target = target_from(baseline, goal.improvement, kpi)
         except KpiError:
+            unreachable = True
             findings.append(Finding("measurable", "error",
                                     N_("The improvement gives a target the KPI can't reach.")))
-    findings.extend(structural_findings(kpi, target, goal.start, goal.end, goal.objective, baseline))
+    findings.extend(f for f in structural_findings(kpi, target, goal.start, goal.end, goal.objective, baseline)
+                    if not (unreachable and f.criterion == "measurable"))  # one cause, one finding
 
     achievability = Achievability.UNKNOWN
     if target is not None and baseline is not None:
@@ -279,10 +283,11 @@ def evaluate_goal(
     if started and actual is None:
         findings.append(Finding("time_bound", "info", N_("No data in the goal's window yet.")))
 
-    status = status_of(
-        actual=actual, target=target if target is not None else math.nan, start=goal.start, end=goal.end,
-        as_of=as_of, pace_value=pace_value, kpi=kpi,
-        thresholds=Thresholds(settings.on_track_min, settings.at_risk_min),
+    # Without a target there is nothing to reach or miss: the goal stays not started, and its
+    # measurable error says why.
+    status = Status.NOT_STARTED if target is None else status_of(
+        actual=actual, target=target, start=goal.start, end=goal.end, as_of=as_of, pace_value=pace_value,
+        kpi=kpi, thresholds=Thresholds(settings.on_track_min, settings.at_risk_min),
     )
     return GoalStatus(
         goal=goal, kpi=kpi, as_of=as_of, baseline=baseline, baseline_source=source, target=target,

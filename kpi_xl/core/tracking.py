@@ -188,12 +188,18 @@ def scale_to_window(kpi: Kpi | None, value: float, fraction: float) -> float:
     (300.0, 0.02)
     >>> round(scale_to_window(get("RETENTION_RATE"), 0.94, 1 / 3), 6), scale_to_window(get("CPA"), 25.0, 0.5)
     (0.98, 25.0)
+    >>> scale_to_window(get("RETENTION_RATE"), 0.90, 20.0), scale_to_window(get("CHURN_RATE"), 0.2, 10.0)
+    (0.0, 1.0)
     """
     accrual = "grows" if kpi is None else kpi.accrual
     if accrual == "grows":
-        return value * fraction
-    if accrual == "shrinks":
-        return 1.0 - (1.0 - value) * fraction
+        value = value * fraction
+    elif accrual == "shrinks":
+        value = 1.0 - (1.0 - value) * fraction
+    if kpi is not None:  # carried over a longer window, a share can't pass 100 % (nor fall below 0)
+        low, high = kpi.bounds
+        value = max(value, low) if low is not None else value
+        value = min(value, high) if high is not None else value
     return value
 
 
@@ -255,15 +261,20 @@ def pace(actual: float, expected: float, kpi: Kpi | None = None, scale: float | 
 
     For positive values it is the ratio (expected / actual for lower-is-better KPIs). Where values
     can be zero or negative (NPS, ROI) a ratio means nothing, so the gap is measured against
-    ``scale`` (the distance from baseline to target) instead.
+    ``scale`` (the distance from baseline to target) instead. For retention, which sits near 100 %,
+    a ratio says nothing either (96.6 % of 97.3 % is 0.99): what was lost is compared instead.
 
     >>> from kpi_xl.core.registry import get
     >>> pace(90.0, 100.0), pace(30.0, 27.0, get("CPA"))
     (0.9, 0.9)
     >>> pace(-7.0, -5.0, get("NPS"), scale=10.0)      # 2 NPS points behind on a 10-point climb
     0.8
+    >>> round(pace(0.966, 0.973, get("RETENTION_RATE")), 2)   # lost 3.4 % where 2.7 % was expected
+    0.79
     """
     higher = _higher(kpi)
+    if kpi is not None and kpi.accrual == "shrinks":
+        actual, expected, higher = 1.0 - actual, 1.0 - expected, False
     if actual > 0 and expected > 0:
         return actual / expected if higher else expected / actual
     gap = (actual - expected) if higher else (expected - actual)
