@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 CATEGORY = "kpi_xl"
 RANGE_HELP = "a number or a range (summed like SUM: blank and text cells are ignored)"
 
-#: Every Excel function of this module by name, with the help texts given to xlwings.
+#: Every kpi_xl Excel function by name (KPI_* and goal functions alike).
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 #: name -> (function help, {argument: argument help}), exactly what the Excel wizard shows.
 HELP: dict[str, tuple[str, dict[str, str]]] = {}

@@ -36,9 +36,6 @@ from kpi_xl.goal_udfs import (
 from kpi_xl.i18n import resolve_locale, translator
 from kpi_xl.udf_base import FUNCTIONS, HELP, RANGE_HELP, excel_function, excel_result, kpi_doc, kpi_function
 
-log = logging.getLogger(__name__)
-
-
 __all__ = [
     "FUNCTIONS",
     "HELP",
@@ -82,6 +79,9 @@ __all__ = [
     "KPI_STATUS_LABEL",
     "KPI_TARGET",
 ]
+
+log = logging.getLogger(__name__)
+
 
 def _evaluate(code: str, *args: object) -> float | str:
     """A registry KPI over its arguments' totals. The hot path of every scalar call: keep it lean."""
