@@ -321,3 +321,22 @@ def test_forecast_of_a_share_stays_within_its_bounds():
     g = Goal(client="Sub", kpi="CHURN_RATE", start=D(2026, 10, 1), end=D(2026, 10, 31), target=0.05, objective="x")
     result = evaluate_goal(g, ActualsView(Actuals.from_rows(rows), "Sub"), D(2026, 10, 3))
     assert result.forecast == 1.0
+
+
+def test_progress_of_a_total_is_the_share_of_the_target_reached():
+    # A baseline (20,000) does not change what share of the 31,000 has come in: 15,000 of it.
+    result = run(goal(target=31_000.0, baseline=20_000.0), D(2026, 10, 15))
+    assert result.progress == pytest.approx(15_000 / 31_000)
+
+
+def test_progress_of_churn_is_read_on_the_forecast_for_the_window():
+    # 3 of 1,000 lost in the first 10 days of October: 9.3 by the end, from a 1.0 % baseline
+    # towards a 0.8 % target: the forecast is moving the wrong way (negative progress).
+    rows = [{"date": D(2026, 10, 1), "client": "Sub", "customers_at_start": 1000.0},
+            {"date": D(2026, 10, 10), "client": "Sub", "customers_lost": 3.0}]
+    g = Goal(client="Sub", kpi="CHURN_RATE", start=D(2026, 10, 1), end=D(2026, 10, 31), baseline=0.01,
+             target=0.008, objective="x")
+    result = evaluate_goal(g, ActualsView(Actuals.from_rows(rows), "Sub"), D(2026, 10, 10))
+    forecast = 0.003 * 31 / 10
+    assert result.forecast == pytest.approx(forecast)
+    assert result.progress == pytest.approx((forecast - 0.01) / (0.008 - 0.01))

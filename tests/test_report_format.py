@@ -157,3 +157,22 @@ def test_every_supported_locale_formats():
 )
 def test_no_negative_zero(call, expected):
     assert call(Formatter("en_US", "USD")) == expected
+
+
+@pytest.mark.parametrize("value", [1e26, 1e30, 1.7e308, -1e30])
+def test_huge_values_format_instead_of_crashing(value):
+    # The reader accepts any finite number; Python's decimal default of 28 digits used to fail here.
+    fmt = Formatter("en_US", "USD")
+    whole_digits = len(str(int(abs(value))))
+    assert sum(c.isdigit() for c in fmt.money(value)) == whole_digits + 2   # and the cents
+    assert sum(c.isdigit() for c in fmt.number(value, 0)) == whole_digits
+
+
+@pytest.mark.parametrize(
+    ("method", "values", "digits"),
+    [("compact", [975_000, 1_000_000, 1_025_000], 2), ("duration", [7.75, 8.0, 8.25], 2)],
+)
+def test_more_digits_tell_close_ticks_apart(method, values, digits):
+    fmt = Formatter("es_MX", "MXN")
+    render = getattr(fmt, method)
+    assert len({render(v, digits) for v in values}) == len(values)

@@ -230,6 +230,17 @@ def structural_findings(
     return findings
 
 
+def _progress(kpi: Kpi, actual: float, forecast: float | None, target: float, baseline: float | None) -> float:
+    """How far the goal has come: for a total (revenue) the share of the target reached so far;
+    for churn or retention, which build up over the window, the forecast's way from baseline to
+    target (half a month's churn against a monthly baseline means nothing); for rates, the actual's."""
+    if kpi.cumulative:
+        return progress(actual, target, None, kpi)
+    if kpi.accrual:
+        return progress(forecast if forecast is not None else actual, target, baseline, kpi)
+    return progress(actual, target, baseline, kpi)
+
+
 def evaluate_goal(
     goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS
 ) -> GoalStatus:
@@ -277,7 +288,7 @@ def evaluate_goal(
             pace_value = pace(actual, expected, kpi, scale)
     if target is not None and actual is not None:
         try:
-            progress_value = progress(actual, target, baseline, kpi)
+            progress_value = _progress(kpi, actual, forecast_value, target, baseline)
         except KpiError:
             progress_value = None
     if started and actual is None:

@@ -16,7 +16,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Month", "days_between", "last_complete_month", "shift_year"]
+__all__ = ["Month", "days_between", "excel_serial_date", "last_complete_month", "shift_year"]
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LAST_SERIAL = 2958465            # 9999-12-31
 
 _PERIOD = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -92,3 +95,21 @@ def shift_year(day: dt.date, years: int = -1) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def excel_serial_date(serial: float) -> dt.date | None:
+    """The date of an Excel serial number (1900 date system); None outside Excel's dates.
+
+    Excel counts the non-existent 1900-02-29 (serial 60), so serials below it are one day off the epoch.
+
+    >>> excel_serial_date(46266.0), excel_serial_date(61), excel_serial_date(59), excel_serial_date(1.75)
+    (datetime.date(2026, 9, 1), datetime.date(1900, 3, 1), datetime.date(1900, 2, 28), datetime.date(1900, 1, 1))
+    >>> excel_serial_date(60), excel_serial_date(0), excel_serial_date(3e6)
+    (None, None, None)
+    """
+    if not 1 <= serial < _LAST_SERIAL + 1:   # also refuses NaN
+        return None
+    days = int(serial)
+    if days == 60:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=days if days > 60 else days + 1)

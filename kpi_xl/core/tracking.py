@@ -134,7 +134,7 @@ class GoalStatus:
     actual: float | None           # from the window's start to min(as_of, end)
     expected: float | None         # expected to date
     forecast: float | None         # at the window's end
-    progress: float | None         # share of the way from baseline to target (or actual / target)
+    progress: float | None         # totals: actual / target; rates: the way from baseline to target
     pace: float | None             # actual against expected, direction-aware: 1.0 is exactly on pace
     elapsed: float                 # share of the window elapsed, 0 to 1 (seasonality-weighted)
     status: Status

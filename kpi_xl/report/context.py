@@ -313,7 +313,8 @@ class _Builder:
     def bar_geometry(self, s: GoalStatus) -> tuple[float | None, float | None]:
         """(fill, marker): how far toward the target, and how far it should be by now.
 
-        A total (revenue) fills as actual / target; a rate as the way from baseline to target.
+        The fill is the core's progress: a total (revenue) as actual / target, churn or retention
+        by the forecast for the window, a rate as the way from baseline to target.
         """
         if s.target is None or s.actual is None:
             return None, None
@@ -321,8 +322,8 @@ class _Builder:
             if s.target <= 0:
                 return None, None
             marker = s.expected / s.target if s.expected is not None else None
-            return s.actual / s.target, marker
-        if s.baseline is None or s.target == s.baseline:
+            return s.progress, marker
+        if s.kpi.accrual or s.baseline is None or s.target == s.baseline:
             return s.progress, None
         marker = (s.expected - s.baseline) / (s.target - s.baseline) if s.expected is not None else None
         return s.progress, marker
@@ -394,10 +395,11 @@ class _Builder:
         if kpi.unit is Unit.PERCENT:
             return lambda ticks: [f.percent(t, _digits([t * 100 for t in ticks])) for t in ticks]
         if kpi.unit is Unit.SECONDS:
-            return lambda ticks: [f.duration(t) for t in ticks]
+            return lambda ticks: _distinct(f.duration, ticks)
+
         def plain(ticks: list[float]) -> list[str]:
             if max(abs(t) for t in ticks) >= 10_000:
-                return [f.compact(t) for t in ticks]
+                return _distinct(f.compact, ticks, first=1)
             digits = _digits(ticks)
             return [f.number(t, digits) for t in ticks]
         return plain
@@ -441,6 +443,19 @@ class _Builder:
             formula=k.formula_text(lambda p: _(label_of(p))), unit=_(UNIT_NAMES[k.unit]),
             direction=_(DIRECTION_NAMES[k.direction]),
         ) for k in kpis)
+
+
+def _distinct(label: Callable[[float, int], str], ticks: list[float], first: int = 0) -> list[str]:
+    """Tick labels with the fewest decimals that tell every tick apart ("1 M, 1 M, 1 M" helps nobody).
+
+    >>> _distinct(lambda v, d: f"{v / 1e6:.{d}f} M", [975_000, 1_000_000, 1_025_000, 1_050_000], first=1)
+    ['0.97 M', '1.00 M', '1.02 M', '1.05 M']
+    """
+    for digits in range(first, first + 4):
+        labels = [label(t, digits) for t in ticks]
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels
 
 
 def build_report(data: WorkbookData, client: str, period: Month, locale: str,

@@ -96,6 +96,7 @@ def _apply(pattern: NumberPattern, value: float, locale: Locale, **options: obje
     ECMA-402 do, not half to even, Python's decimal default; no "-0" for a tiny negative value."""
     with decimal.localcontext() as context:
         context.rounding = decimal.ROUND_HALF_UP
+        context.prec = 400  # a float can have ~310 digits: 28 would fail from 1e26 on (a huge target)
         text = pattern.apply(value, locale, **options)  # type: ignore[arg-type]
         if value < 0 and not any(c in "123456789" for c in text):
             text = pattern.apply(0.0, locale, **options)  # type: ignore[arg-type]
@@ -162,9 +163,15 @@ class Formatter:
         """A multiplier such as ROAS: "4.25×"."""
         return f"{self.number(value, 2)}×"
 
-    def duration(self, seconds: float) -> str:
-        """Seconds as "45 s" or "2 min 5 s" in the locale's short unit names."""
-        total = round(_finite(seconds))
+    def duration(self, seconds: float, digits: int = 0) -> str:
+        """Seconds as "45 s" or "2 min 5 s" in the locale's short unit names; ``digits`` decimals of
+        a second under a minute (axis ticks 7.5 s apart need them)."""
+        seconds = _finite(seconds)
+        if digits and abs(seconds) < 60:
+            rounded = float(decimal.Decimal(repr(seconds)).quantize(decimal.Decimal(1).scaleb(-digits),
+                                                                    rounding=decimal.ROUND_HALF_UP))
+            return format_unit(rounded, "duration-second", length="short", locale=self._babel)
+        total = int(decimal.Decimal(repr(seconds)).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
         minutes, rest = divmod(abs(total), 60)
         sign = "-" if total < 0 else ""
         if not minutes:
@@ -174,12 +181,14 @@ class Formatter:
             parts.append(format_unit(rest, "duration-second", length="short", locale=self._babel))
         return sign + " ".join(parts)
 
-    def compact(self, value: float) -> str:
+    def compact(self, value: float, digits: int = 1) -> str:
         """A short axis label: "12K", "1,2 mln", "12 mil"; plain below 10,000."""
         value = _finite(value)
         if abs(value) < 10_000:
             return self.number(value, 0 if abs(value) >= 10 or value == round(value) else 1, max_digits=2)
-        return format_compact_decimal(value, locale=self._babel, fraction_digits=1)
+        with decimal.localcontext() as context:  # half away from zero, like every other figure
+            context.rounding = decimal.ROUND_HALF_UP
+            return format_compact_decimal(value, locale=self._babel, fraction_digits=digits)
 
     def value(self, value: float | None, unit: Unit | str) -> str:
         """A value in its unit; :data:`MISSING` for None."""
