@@ -25,10 +25,9 @@ import math
 from itertools import chain
 
 from kpi_xl.core.errors import InvalidValueError, PropagatedExcelError, WrongTypeError
+from kpi_xl.core.periods import excel_serial_date
 
 __all__ = ["EXCEL_ERRORS", "date_value", "numbers", "optional_number", "optional_text", "total"]
-
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug included)
 
 EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -146,8 +145,8 @@ def date_value(name: str, value: object, default: dt.date | None = None) -> dt.d
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if type(value) in (float, int) and 1 <= value < 2_958_466:  # up to 9999-12-31
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # type: ignore[arg-type]
+    if type(value) in (float, int) and (day := excel_serial_date(value)) is not None:  # type: ignore[arg-type]
+        return day
     if type(value) is str:
         if value in EXCEL_ERRORS:
             raise PropagatedExcelError(value)

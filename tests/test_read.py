@@ -117,9 +117,10 @@ def test_headers_match_ignoring_case_spaces_and_underscores(tmp_path):
     book["Actuals"].rows[1][bounced] = 12
     data, problems = check_workbook(write_xlsx(book, tmp_path / "headers.xlsx"))
     assert [g.client for g in data.goals] == ["Acme", "Borsa", "Cafe Sol"]
-    assert data.goals[0].baseline is None        # "base line" is not Baseline: an extra column, ignored
+    assert data.goals[0].baseline is None        # "base line" is not Baseline: an extra column, ignored...
     assert data.actuals.measures["bounced_sessions"][0] == 12.0
-    assert problems == []
+    # ... and the Baseline it may have meant to be is said to be missing, not dropped in silence.
+    assert [str(p) for p in problems] == ["Goals!tblGoals: no column Baseline: read as blank (renamed or deleted?)"]
 
 
 def test_extra_columns_anywhere_are_ignored_even_when_broken(tmp_path):
@@ -271,3 +272,12 @@ def test_problems_read_in_the_users_language(tmp_path):
 
 def test_actuals_row_helper_matches_the_schema():
     assert len(actuals_row(D(2026, 1, 1), "Acme")) == len(ACTUALS.headers)
+
+
+def test_nan_and_infinity_in_a_number_column_are_reported_not_passed_on():
+    from kpi_xl.workbook.schema import Kind
+    from kpi_xl.workbook.values import convert_column
+
+    values, issues = convert_column([12.5, float("nan"), float("inf"), None], Kind.NUMBER, "Cost")
+    assert values[0] == 12.5 and values[3] is None
+    assert [index for index, *_ in issues] == [1, 2]

@@ -16,7 +16,7 @@ from kpi_xl.core.registry import N_
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.problems import ERROR, WARNING, cell_address, column_letter
 from kpi_xl.workbook.schema import Table
-from kpi_xl.workbook.values import COVERED
+from kpi_xl.workbook.values import COVERED, is_blank
 
 __all__ = ["HEADER_SCAN_ROWS", "Located", "Report", "locate"]
 
@@ -26,6 +26,7 @@ NO_HEADER = N_("no header row found for the table {table}: expected a row with t
 MISSING_COLUMN = N_('required column "{column}" is missing')
 DUPLICATE_COLUMN = N_('column "{column}" appears twice (first in column {other}): only the first is read')
 EMPTY_ROW = N_("empty row inside the table: the rows below it are read too")
+MISSING_OPTIONAL = N_("no column {columns}: read as blank (renamed or deleted?)")
 MERGED = N_("cells {range} are merged: unmerge them and give each row its own values")
 
 Report = Callable[..., None]   # report(sheet, row, col, severity, template, cell=None, **params)
@@ -80,6 +81,10 @@ def locate(grid: Grid, table: Table, report: Report) -> Located | None:
     for column in table.columns:
         if column.required and column.key not in found:
             report(grid.name, 0, 0, ERROR, MISSING_COLUMN, cell=table.name, column=column.header)
+    # A renamed header must not make its column vanish in silence: one line names every absent column.
+    absent = [c.header for c in table.columns if not c.required and c.key not in found]
+    if absent:
+        report(grid.name, 0, 0, WARNING, MISSING_OPTIONAL, cell=table.name, columns=", ".join(absent))
     located = Located(table, grid.name, grid.left, header_row, {k: v[0] for k, v in found.items()})
     _read_rows(grid, index, located, report)
     return located
@@ -94,12 +99,12 @@ def _rectangle(grid: Grid) -> None:
 
 def _read_rows(grid: Grid, index: int, located: Located, report: Report) -> None:
     first, last = min(located.columns.values()), max(located.columns.values())
-    width = last - first + 1
+    columns = sorted(located.columns.values())
     covered = _merged_over(grid, located, first, last, report)
     body = grid.rows[index + 1:]
-    # A row whose first table cell holds something is filled: only the others need a closer look.
-    filled = [i for i, row in enumerate(body)
-              if ((v := row[first]) is not None and v != "") or _filled(row[first:last + 1], width)]
+    # A row whose first table cell holds something is filled: only the others need a closer look, at
+    # the table's own columns (a user's notes column beside them does not make a data row).
+    filled = [i for i, row in enumerate(body) if not is_blank(row[first]) or _filled(row, columns)]
     if not filled:
         return
     end = filled[-1] + 1
@@ -116,8 +121,8 @@ def _read_rows(grid: Grid, index: int, located: Located, report: Report) -> None
                 located.rows[at[r]][c - grid.left] = COVERED
 
 
-def _filled(cells: list[object], width: int) -> bool:
-    return cells.count("") + cells.count(None) != width
+def _filled(row: list[object], columns: list[int]) -> bool:
+    return any(not is_blank(row[j]) for j in columns)
 
 
 def _merged_over(grid: Grid, located: Located, first: int, last: int, report: Report) -> list[tuple[int, int]]:

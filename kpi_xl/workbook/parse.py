@@ -93,9 +93,8 @@ def _convert(at: Located, report: _Report, raw: Iterable[str] = ()) -> _Table:
         values[column.key] = converted
     table = _Table(at, values, report)
     for column in at.table.columns:
-        # A blank locale takes the default; a blank setting name is the Settings rules' to word.
-        if column.required and column.key in at.columns and at.table is not SETTINGS \
-                and not (at.table is CLIENTS and column.key == "locale"):
+        # A blank setting name is the Settings rules' to word.
+        if column.required and column.key in at.columns and at.table is not SETTINGS:
             for i in [i for i, v in enumerate(values[column.key]) if v is None]:
                 table.flag(i, column.key, ERROR, REQUIRED, column=_name(column))
     return table
@@ -187,7 +186,7 @@ def _clients_column(table: _Table, canon: dict[str, str] | None) -> list[object]
     if unknown:
         for i in [i for i, name in enumerate(column) if name in unknown]:
             table.flag(i, "client", ERROR, UNKNOWN_CLIENT, value=display(column[i]))
-    return [lookup.get(name, INVALID) if type(name) is str else name for name in column]  # type: ignore[misc]
+    return [lookup.get(name) or INVALID if type(name) is str else name for name in column]  # type: ignore[misc]
 
 
 def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> list[Goal]:

@@ -378,7 +378,7 @@ class _Writer:
             if key in _SETTING_CHOICES:
                 rule: dict[str, object] = {"validate": "list", "source": list(_SETTING_CHOICES[key])}
             elif key.endswith("_min"):
-                rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 2}
+                rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}
             elif key.endswith("_port"):
                 rule = {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 65535}
             else:

@@ -34,6 +34,7 @@ from babel.numbers import list_currencies
 
 from kpi_xl.cells import EXCEL_ERRORS
 from kpi_xl.core.errors import KpiError
+from kpi_xl.core.periods import excel_serial_date
 from kpi_xl.core.registry import N_, get
 from kpi_xl.i18n import SUPPORTED_LOCALES, resolve_locale
 from kpi_xl.workbook.grid import NO_VALUE
@@ -46,7 +47,7 @@ __all__ = [
     "Issue",
     "convert_column",
     "display",
-    "excel_serial_date",
+    "is_blank",
     "number_from_text",
 ]
 
@@ -80,8 +81,6 @@ UNKNOWN_CURRENCY = N_("unknown currency {value}: use an ISO 4217 code such as EU
 BAD_EMAIL = N_("malformed e-mail address {value}")
 EMAIL_LINE_BREAK = N_("e-mail address {value} contains a line break: separate addresses with ;")
 
-_EPOCH = dt.date(1899, 12, 30)
-_LAST_SERIAL = 2958465            # 9999-12-31
 _CURRENCIES = frozenset(list_currencies())
 
 
@@ -117,27 +116,9 @@ def _number_text(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def excel_serial_date(serial: float) -> dt.date | None:
-    """The date of an Excel serial number (1900 date system); None outside Excel's dates.
-
-    Excel counts the non-existent 1900-02-29 (serial 60), so serials below it are one day off the epoch.
-
-    >>> excel_serial_date(46266.0), excel_serial_date(61), excel_serial_date(59), excel_serial_date(1.75)
-    (datetime.date(2026, 9, 1), datetime.date(1900, 3, 1), datetime.date(1900, 2, 28), datetime.date(1900, 1, 1))
-    >>> excel_serial_date(60), excel_serial_date(0), excel_serial_date(3e6)
-    (None, None, None)
-    """
-    if not 1 <= serial < _LAST_SERIAL + 1:   # also refuses NaN
-        return None
-    days = int(serial)
-    if days == 60:
-        return None
-    return _EPOCH + dt.timedelta(days=days if days > 60 else days + 1)
-
-
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-"})
-_GROUPED = re.compile(r"[1-9]\d{0,2}(?P<sep>[ ,.])\d{3}(?:(?P=sep)\d{3})*(?:(?P<dec>[.,])(?P<frac>\d+))?")
-_DECIMAL = re.compile(r"(\d*)[.,](\d+)|\d+")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?P<sep>[ ,.])\d{3}(?:(?P=sep)\d{3})*(?:(?P<dec>[.,])(?P<frac>\d+))?", re.ASCII)
+_DECIMAL = re.compile(r"(\d*)[.,](\d+)|\d+", re.ASCII)
 
 
 class AmbiguousNumberError(ValueError):
@@ -149,8 +130,8 @@ def number_from_text(text: str) -> float | None:
 
     >>> [number_from_text(t) for t in ["1234.5", " 1,234.50 ", "1.234,50", "1 234,5", "12,5", "-3", "12%", "0,500"]]
     [1234.5, 1234.5, 1234.5, 1234.5, 12.5, -3.0, 0.12, 0.5]
-    >>> [number_from_text(t) for t in ["1,234,567", "ten", "$5", "1,23,4", "", "%"]]
-    [1234567.0, None, None, None, None, None]
+    >>> [number_from_text(t) for t in ["1,234,567", "ten", "$5", "1,23,4", "", "%", "1,234,5", "٣"]]
+    [1234567.0, None, None, None, None, None, None, None]
     >>> number_from_text("1.234")
     Traceback (most recent call last):
     ...
@@ -165,6 +146,8 @@ def number_from_text(text: str) -> float | None:
         s = s[1:]
     if (m := _GROUPED.fullmatch(s)) is not None:
         sep, dec = m.group("sep"), m.group("dec")
+        if dec == sep:  # "1,234,5": one mark can't be both the grouping and the decimal
+            return None
         if dec is None and sep != " " and s.count(sep) == 1:
             raise AmbiguousNumberError(text.strip())
         whole = s[: m.start("dec")] if dec else s
@@ -191,12 +174,12 @@ def _special(value: object) -> object:
     return None
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or (type(value) is str and not value.strip())
 
 
 def _number(value: object, column: str) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if (special := _special(value)) is not None:
         return special
@@ -219,7 +202,7 @@ def _number(value: object, column: str) -> object:
 
 
 def _date(value: object, column: str) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if (special := _special(value)) is not None:
         return special
@@ -241,14 +224,14 @@ def _date(value: object, column: str) -> object:
 
 def _raw(value: object, column: str = "") -> object:
     """Any value as it is (a Settings value, typed by its key): only blanks and error cells are seen to."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     special = _special(value)
     return value if special is None else special
 
 
 def _text(value: object, column: str = "") -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if (special := _special(value)) is not None:
         return special
@@ -296,7 +279,7 @@ _DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
 
 def _emails(value: object, column: str) -> object:
     """Addresses separated by ; or , -> a tuple; each malformed address is its own issue."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if (special := _special(value)) is not None:
         return special
@@ -337,7 +320,9 @@ def convert_column(values: Sequence[object], kind: Kind | None, column: str) -> 
         return [None] * count, []  # an empty column (most measures of most workbooks): nothing to look at
     if kind is Kind.NUMBER or kind is Kind.PERCENT:
         # `is ""`: calamine's blanks are all the one empty string object; any other "" takes the slow path
-        out = [v if type(v) is float else None if v is _EMPTY or v is None else _SLOW for v in values]
+        # v - v == 0 is False for NaN and infinities: those take the slow path and are reported.
+        out = [v if type(v) is float and v - v == 0.0 else None if v is _EMPTY or v is None else _SLOW
+               for v in values]
         slow = [i for i, v in enumerate(out) if v is _SLOW] if _SLOW in out else []
         return _resolve(out, {i: _number(values[i], column) for i in slow}, slow)
     one = _BY_KIND[kind]
