@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from kpi_xl.core.registry import MEASURES
+from kpi_xl.core.registry import MEASURES, N_
 
 __all__ = [
     "ACTUALS",
@@ -74,57 +74,58 @@ class Table:
 C, K = Column, Kind
 
 CLIENTS = Table("Clients", "tblClients", (
-    C("name", "Client", K.TEXT, True, "The client's name, unique: goals and actuals refer to it."),
-    C("emails", "Emails", K.EMAILS, False, "Report recipients, separated by ; (none: no e-mail is sent)."),
+    C("name", "Client", K.TEXT, True, N_("The client's name, unique: goals and actuals refer to it.")),
+    C("emails", "Emails", K.EMAILS, False, N_("Report recipients, separated by ; (none: no e-mail is sent).")),
     C("locale", "Locale", K.LOCALE, False,
-      "Report language and formats: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN. Blank: Settings' default_locale."),
-    C("currency", "Currency", K.CURRENCY, True, "ISO 4217 code of the client's money columns: EUR, BRL, PLN, VND..."),
-    C("commentary", "Commentary", K.TEXT, False, "The analyst's commentary, printed in this period's report."),
-), "One row per client.")
+      N_("Report language and formats: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN. Blank: Settings' default_locale.")),
+    C("currency", "Currency", K.CURRENCY, True,
+      N_("ISO 4217 code of the client's money columns: EUR, BRL, PLN, VND...")),
+    C("commentary", "Commentary", K.TEXT, False, N_("The analyst's commentary, printed in this period's report.")),
+), N_("One row per client."))
 
 GOALS = Table("Goals", "tblGoals", (
-    C("client", "Client", K.TEXT, True, "A client of the Clients sheet."),
-    C("kpi", "KPI", K.KPI, True, "A KPI code (dropdown): CPA, CONVERSION_RATE, REVENUE..."),
-    C("channel", "Channel", K.TEXT, False, "Optional channel or segment; blank: all channels together."),
-    C("baseline", "Baseline", K.NUMBER, False, "Blank: computed from the Actuals history."),
+    C("client", "Client", K.TEXT, True, N_("A client of the Clients sheet.")),
+    C("kpi", "KPI", K.KPI, True, N_("A KPI code (dropdown): CPA, CONVERSION_RATE, REVENUE...")),
+    C("channel", "Channel", K.TEXT, False, N_("Optional channel or segment; blank: all channels together.")),
+    C("baseline", "Baseline", K.NUMBER, False, N_("Blank: computed from the Actuals history.")),
     C("improvement", "Improvement", K.PERCENT, False,
-      "The change wanted, e.g. 10% (for lower-is-better KPIs 10% means 10% lower). Or give a Target."),
-    C("target", "Target", K.NUMBER, False, "An absolute target; wins over Improvement."),
-    C("start", "Start", K.DATE, True, "First day of the goal's window."),
-    C("end", "End", K.DATE, True, "Last day of the goal's window."),
-    C("objective", "Objective", K.TEXT, False, "The business aim the goal serves (the R of SMART)."),
-    C("owner", "Owner", K.TEXT, False, "Who answers for the goal."),
-    C("notes", "Notes", K.TEXT, False, "Free notes."),
-), "One row per SMART goal.")
+      N_("The change wanted, e.g. 10% (for lower-is-better KPIs 10% means 10% lower). Or give a Target.")),
+    C("target", "Target", K.NUMBER, False, N_("An absolute target; wins over Improvement.")),
+    C("start", "Start", K.DATE, True, N_("First day of the goal's window.")),
+    C("end", "End", K.DATE, True, N_("Last day of the goal's window.")),
+    C("objective", "Objective", K.TEXT, False, N_("The business aim the goal serves (the R of SMART).")),
+    C("owner", "Owner", K.TEXT, False, N_("Who answers for the goal.")),
+    C("notes", "Notes", K.TEXT, False, N_("Free notes.")),
+), N_("One row per SMART goal."))
 
 _ACTUAL_KEYS = ("date", "client", "channel", "campaign")
 ACTUALS = Table("Actuals", "tblActuals", (
-    C("date", "Date", K.DATE, True, "The day (daily rows) or the first day of the month (monthly rows)."),
-    C("client", "Client", K.TEXT, True, "A client of the Clients sheet."),
-    C("channel", "Channel", K.TEXT, False, "Search, Social, Email, Chat..."),
-    C("campaign", "Campaign", K.TEXT, False, "Optional campaign name."),
+    C("date", "Date", K.DATE, True, N_("The day (daily rows) or the first day of the month (monthly rows).")),
+    C("client", "Client", K.TEXT, True, N_("A client of the Clients sheet.")),
+    C("channel", "Channel", K.TEXT, False, N_("Search, Social, Email, Chat...")),
+    C("campaign", "Campaign", K.TEXT, False, N_("Optional campaign name.")),
     *(C(m.name, m.name.replace("_", " ").capitalize(), K.NUMBER, False, m.label) for m in MEASURES.values()),
-), "One row per day (or month), client, channel and campaign; blank cells are no data.")
+), N_("One row per day (or month), client, channel and campaign; blank cells are no data."))
 
 SETTINGS = Table("Settings", "tblSettings", (
     C("key", "Setting", K.TEXT, True),
     C("value", "Value", K.TEXT, False),
-), "One setting per row.")
+), N_("One setting per row."))
 
 #: Setting rows: key -> (default shown in the template, help). Keys match core.model.Settings fields.
 SETTING_KEYS: dict[str, tuple[object, str]] = {
-    "agency_name": ("Your agency", "Shown on the report cover and in e-mails."),
-    "brand_colour": ("#1F4E79", "Report accent colour, #RRGGBB."),
-    "default_locale": ("en_US", "Locale for clients without one."),
-    "report_period": (None, "YYYY-MM; blank: the last complete month."),
-    "on_track_min": (0.95, "Pace at or above this share of the expected value is on track."),
-    "at_risk_min": (0.85, "Pace from this share up to on_track_min is at risk; below it, off track."),
-    "baseline_method": ("previous_3_months", "previous_3_months or same_period_last_year."),
-    "smtp_host": (None, "Mail server for kpi-xl send."),
-    "smtp_port": (None, "587 for STARTTLS, 465 for SSL."),
-    "smtp_security": ("starttls", "starttls, ssl or none."),
-    "smtp_user": (None, "Login; the password comes only from KPI_XL_SMTP_PASSWORD or the keyring."),
-    "from_address": (None, "Sender address of report e-mails."),
+    "agency_name": ("Your agency", N_("Shown on the report cover and in e-mails.")),
+    "brand_colour": ("#1F4E79", N_("Report accent colour, #RRGGBB.")),
+    "default_locale": ("en_US", N_("Locale for clients without one.")),
+    "report_period": (None, N_("YYYY-MM; blank: the last complete month.")),
+    "on_track_min": (0.95, N_("Pace at or above this share of the expected value is on track.")),
+    "at_risk_min": (0.85, N_("Pace from this share up to on_track_min is at risk; below it, off track.")),
+    "baseline_method": ("previous_3_months", N_("previous_3_months or same_period_last_year.")),
+    "smtp_host": (None, N_("Mail server for kpi-xl send.")),
+    "smtp_port": (None, N_("587 for STARTTLS, 465 for SSL.")),
+    "smtp_security": ("starttls", N_("starttls, ssl or none.")),
+    "smtp_user": (None, N_("Login; the password comes only from KPI_XL_SMTP_PASSWORD or the keyring.")),
+    "from_address": (None, N_("Sender address of report e-mails.")),
 }
 
 #: Settings whose value is one of a fixed list (the template's dropdowns, the reader's check).
