@@ -15,13 +15,14 @@ import dataclasses
 import datetime as dt
 import html
 import re
-import socket
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from smtp_server import SmtpServer  # the tests' aiosmtpd server: here a plain local relay
 
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
 from kpi_xl.core.periods import Month
@@ -35,15 +36,6 @@ GOAL_PER_MINUTE = 200
 TODAY = dt.date(2026, 11, 22)
 PERIOD = Month(2026, 10)
 LOCALES = ("en_US", "es_ES", "es_MX", "pt_BR", "pl_PL", "vi_VN")
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages += 1
-        return "250 2.0.0 queued"
 
 
 def render_simple(job: RenderJob) -> bytes:
@@ -88,12 +80,6 @@ def _simple_batch(folder: Path, count: int) -> tuple[WorkbookData, Path]:
     return WorkbookData(clients, [], Actuals.from_rows([]), settings), folder / "clients.xlsx"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
@@ -111,13 +97,9 @@ def main() -> None:
         except ImportError as missing:
             workbook, path = _simple_batch(folder, options.clients)
             render, label = render_simple, f"a simple one-page WeasyPrint report ({missing.name} not used)"
-        sink = Sink()
-        port = _free_port()
-        controller = Controller(sink, hostname="127.0.0.1", port=port)
-        controller.start()
-        try:
-            local = dataclasses.replace(workbook.settings, smtp_user=None)  # the sink takes mail without a login
-            config = resolve_smtp({"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"},
+        with SmtpServer(folder, security="none") as server:
+            local = dataclasses.replace(workbook.settings, smtp_user=None)  # the relay takes mail without a login
+            config = resolve_smtp({"smtp_host": server.host, "smtp_port": server.port, "smtp_security": "none"},
                                   local, environ={"KPI_XL_CONFIG": ""})
             mailer = Mailer(config, None)
             with Ledger(folder / "bench.ledger.sqlite") as ledger:
@@ -126,8 +108,7 @@ def main() -> None:
                                     workers=options.workers, now=lambda: dt.datetime.now(dt.UTC))
                 elapsed = time.perf_counter() - start
             mailer.close()
-        finally:
-            controller.stop()
+            received = len(server.mailbox.received)
 
     sent = sum(outcome.status == "sent" for outcome in report.outcomes)
     failures = [outcome for outcome in report.outcomes if outcome.status != "sent"]
@@ -135,7 +116,7 @@ def main() -> None:
         print(f"{len(failures)} not sent, the first: {failures[0]}")
     per_minute = sent / elapsed * 60
     print(f"renderer: {label}")
-    print(f"{sent} of {options.clients} clients sent, {sink.messages} messages received by the server, "
+    print(f"{sent} of {options.clients} clients sent, {received} messages received by the server, "
           f"{options.workers} render processes")
     print(f"total {elapsed:6.2f} s (process start-up included)   {per_minute:7.1f} clients per minute "
           f"(goal >= {GOAL_PER_MINUTE}: {'met' if per_minute >= GOAL_PER_MINUTE else 'NOT met'})")

@@ -25,18 +25,33 @@ __all__ = ["replacing", "write_atomic"]
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
     """A temporary path next to ``path`` to write to; when the block ends without an error it is
-    renamed over ``path``, and in every case it is gone afterwards."""
+    flushed to disk and renamed over ``path``, and in every case it is gone afterwards.
+
+    The caller writes and closes the file however it likes (xlsxwriter, zipfile, ``open``); the flush
+    to disk happens here, before the rename, so after a power cut ``path`` is the old file or the
+    whole new one, never a new name on empty or partial content.
+    """
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         yield temp
+        _fsync(temp)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    if not path.exists():
+        return  # nothing was written: the rename says so
+    # Windows flushes only a handle open for writing; elsewhere reading is enough (and always allowed).
+    descriptor = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def write_atomic(path: Path, content: bytes) -> None:
     """``content`` as the whole of ``path``, flushed to disk before it takes the name."""
     with replacing(path) as temp, open(temp, "xb") as file:
         file.write(content)
-        file.flush()
-        os.fsync(file.fileno())

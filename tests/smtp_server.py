@@ -1,12 +1,15 @@
 """A real SMTP server on loopback for the delivery tests, and what those tests feed kpi-xl send.
 
-- :class:`SmtpServer`: aiosmtpd on 127.0.0.1 (a free port) with STARTTLS required, a self-signed
-  certificate made at start with ``cryptography``, and AUTH (user and password checked, TLS required).
+- :class:`SmtpServer`: aiosmtpd on 127.0.0.1 (a port the system picks) with STARTTLS required, a
+  self-signed certificate made at start with ``cryptography``, and AUTH (user and password checked,
+  TLS required).
 - :class:`Mailbox`: the handler. It keeps every message it accepted and can be scripted to misbehave:
-  answer RCPT with 4xx/5xx for an address, answer DATA with a 4xx, drop the connection after N
-  messages, stall before confirming message N, or keep message N and hang up without confirming.
+  answer RCPT with 4xx/5xx for an address, hang up right after a RCPT, answer DATA with a 4xx, drop
+  the connection after N messages, stall before confirming message N, keep message N and hang up
+  without confirming, or answer it with something that is not SMTP; or hold every confirmation
+  until several connections each have a message waiting (to prove two runs overlap).
 - Renderers (top-level, so they pickle into the render pool): a small real PDF made by WeasyPrint,
-  a slow one, a failing one.
+  a slow one, a stuck one, a failing one.
 - :func:`send_in_subprocess`: ``run_send`` in a child process, for the kill -9 and concurrency tests.
 """
 
@@ -20,7 +23,6 @@ import html
 import io
 import ipaddress
 import json
-import socket
 import ssl
 import sys
 import threading
@@ -48,6 +50,7 @@ __all__ = [
     "render_broken",
     "render_pdf",
     "render_slowly",
+    "render_stand_in",
     "render_stuck",
     "send",
     "send_args",
@@ -80,13 +83,19 @@ class Mailbox:
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)  # address -> replies, then 250
     refuse: dict[str, str] = field(default_factory=dict)              # address -> a reply, every time
     rcpt_delays: dict[str, list[float]] = field(default_factory=dict)  # address -> seconds of silence, once each
+    rcpt_hangups: list[str] = field(default_factory=list)             # hang up after answering these, once each
     data_replies: list[str] = field(default_factory=list)             # the next DATA answers, then 250
     drop_after: int | None = None   # close the connection after this many messages on it
     stall_at: int | None = None     # hold the reply to the Nth message until `release` is set
     vanish_at: int | None = None    # keep the Nth message but hang up instead of confirming it
+    garble_at: int | None = None    # keep the Nth message but answer it with a line that is not SMTP
+    together: int | None = None     # hold every reply to a message until this many connections have one
+    echo_login: bool = False        # greylist each address once, quoting the login it was given (careless)
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     peers: set[tuple[str, int]] = field(default_factory=set)  # one per TCP connection (EHLO twice with STARTTLS)
+    waiting: set[tuple[str, int]] = field(default_factory=set)  # connections that sent a message (`together`)
+    greylisted: set[str] = field(default_factory=set)
 
     @property
     def connections(self) -> int:
@@ -100,10 +109,18 @@ class Mailbox:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_delays.get(address):
             await asyncio.sleep(self.rcpt_delays[address].pop(0))
+        if address in self.rcpt_hangups:
+            self.rcpt_hangups.remove(address)
+            server.loop.call_soon(server.transport.close)  # after the reply below is written
         if address in self.refuse:
             return self.refuse[address]
         if self.rcpt_replies.get(address):
             return self.rcpt_replies[address].pop(0)
+        if self.echo_login and address not in self.greylisted and session.auth_data is not None:
+            self.greylisted.add(address)
+            login, password = session.auth_data.login, session.auth_data.password
+            plain = base64.b64encode(b"\0" + login + b"\0" + password).decode()
+            return f"450 4.7.1 greylisted for {login.decode()}/{password.decode()} ({plain}), try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -117,9 +134,16 @@ class Mailbox:
             self.stalled.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.02)
+        if self.together:
+            self.waiting.add(session.peer)
+            deadline = server.loop.time() + 60  # then answer anyway: the test sees too few in `waiting`
+            while len(self.waiting) < self.together and server.loop.time() < deadline:
+                await asyncio.sleep(0.02)
         session.messages = getattr(session, "messages", 0) + 1
         if self.drop_after and session.messages >= self.drop_after:
             server.loop.call_soon(server.transport.close)  # after the 250 below is written
+        if self.garble_at == len(self.received):
+            return "Ok, I think so?"
         return "250 2.0.0 queued"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -160,10 +184,18 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class _Controller(Controller):
+    """aiosmtpd's controller on a port the system picks when it binds (port 0), read back after: a port
+    chosen first and bound later could be taken in between by another process."""
+
+    def _create_server(self):
+        return self._bind()
+
+    async def _bind(self):
+        server = await self.loop.create_server(self._factory_invoker, host=self.hostname, port=0,
+                                               ssl=self.ssl_context)
+        self.port = server.sockets[0].getsockname()[1]
+        return server
 
 
 class SmtpServer:
@@ -174,10 +206,9 @@ class SmtpServer:
     """
 
     def __init__(self, folder: Path, mailbox: Mailbox | None = None, *, password: str = PASSWORD,
-                 security: str = "starttls", echo: bool = False) -> None:
+                 security: str = "starttls", echo: bool = False, auth_exclude: tuple[str, ...] = ()) -> None:
         self.mailbox = mailbox or Mailbox()
         self.host = "127.0.0.1"
-        self.port = _free_port()
         self.security = security
         self.user = None if security == "none" else USER
         self.cafile, key = _certificate(folder)
@@ -185,15 +216,17 @@ class SmtpServer:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cafile, key)
         self._password = password
-        self._echo = echo  # a careless server that repeats the credentials in its refusal
-        options: dict[str, object] = {"hostname": self.host, "port": self.port, "server_hostname": "mail.test"}
+        self._echo = echo  # a careless server that repeats the credentials in its refusals
+        self.mailbox.echo_login = echo
+        options: dict[str, object] = {"hostname": self.host, "server_hostname": "mail.test",
+                                      "auth_exclude_mechanism": list(auth_exclude)}
         if security == "starttls":
             options |= {"tls_context": context, "require_starttls": True, "auth_required": True,
                         "auth_require_tls": True, "authenticator": self._authenticate}
         elif security == "ssl":  # aiosmtpd only counts STARTTLS as TLS for AUTH: the socket is TLS already
             options |= {"ssl_context": context, "auth_required": True, "auth_require_tls": False,
                         "authenticator": self._authenticate}
-        self._controller = Controller(self.mailbox, **options)
+        self._controller = _Controller(self.mailbox, **options)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER
@@ -204,7 +237,12 @@ class SmtpServer:
             plain = base64.b64encode(b"\0" + auth_data.login + b"\0" + auth_data.password).decode()
             return AuthResult(success=False, handled=False,
                               message=f"535 5.7.8 {auth_data.login.decode()}/{given} ({plain}) not accepted")
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
+    @property
+    def port(self) -> int:
+        """The port it listens on, once started."""
+        return self._controller.port
 
     def client_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.cafile)
@@ -267,10 +305,23 @@ def render_slowly(job: RenderJob) -> bytes:
 
 
 def render_stuck(job: RenderJob) -> bytes:
-    """Hangs on a client whose name starts with "Slow": a run to kill while it waits for that report."""
-    if job.client.startswith("Slow"):
-        time.sleep(120)
+    """Hangs on a client whose name starts with "Slow", after leaving ``<client>.started`` beside the
+    workbook: a run to kill, interrupt or time out while it waits for that report."""
+    _hang_if_slow(job)
     return render_pdf(job)
+
+
+def render_stand_in(job: RenderJob) -> bytes:
+    """:func:`render_stuck` with a stand-in PDF made at once: on a busy machine a short render timeout
+    is then only ever reached by the stuck report, never by WeasyPrint's first import."""
+    _hang_if_slow(job)
+    return f"%PDF-1.7\n% stand-in report for {job.client}, {job.period}\n".encode()
+
+
+def _hang_if_slow(job: RenderJob) -> None:
+    if job.client.startswith("Slow"):
+        job.workbook.with_name(f"{job.client}.started").touch()
+        time.sleep(120)
 
 
 def render_broken(job: RenderJob) -> bytes:

@@ -56,12 +56,35 @@ def test_port_defaults_to_the_securitys(security, port):
         ("host = \n", {}, "cannot read it"),
         ("", {"from_address": None}, "no sender address"),
         ("", {"from_address": "reports@@agency"}, "--from: sender not an e-mail address"),
+        ("", {"from_address": "Agency\r\nBcc: x@y.example <r@agency.example>"},
+         "--from: sender contains a line break or control character"),
+        ("timeout = -5\n", {}, "smtp.toml: timeout must be a number of seconds above 0 and at most 3600, got -5$"),
+        ("timeout = 0\n", {}, "timeout must be a number of seconds above 0 and at most 3600, got 0$"),
+        ('timeout = "soon"\n', {}, "timeout must be a number of seconds above 0 and at most 3600, got 'soon'$"),
+        ("timeout = true\n", {}, "timeout must be a number of seconds above 0 and at most 3600, got True$"),
+        ("timeout = nan\n", {}, "timeout must be a number of seconds above 0 and at most 3600, got nan$"),
     ],
 )
 def test_bad_settings_are_named(tmp_path, file, options, message):
     environ = _write(tmp_path, file)
     with pytest.raises(DeliveryError, match=message):
         resolve_smtp({"from_address": "r@agency.example"} | options, Settings(), environ=environ)
+
+
+def test_an_agency_name_that_would_add_headers_is_refused():
+    # The agency name is the sender's display name: a line break in the From header starts a header of its own.
+    settings = Settings(agency_name="Agencia\r\nBcc: everyone@example.com", from_address="r@agency.example")
+    with pytest.raises(DeliveryError) as raised:
+        resolve_smtp({}, settings, environ=NO_FILE)
+    assert str(raised.value) == ("the workbook's Settings (agency_name): the agency name contains a line break "
+                                 "or control character: 'Agencia\\r\\nBcc: everyone@example.com'")
+
+
+@pytest.mark.parametrize(("file", "timeout"), [("", 60.0), ("timeout = 2.5\n", 2.5), ("timeout = 900\n", 900.0)])
+def test_the_timeout_comes_from_the_file(tmp_path, file, timeout):
+    config = resolve_smtp({"from_address": "r@agency.example"}, Settings(), environ=_write(tmp_path, file))
+    # The answer to the end of DATA gets RFC 5321's 10 minutes, or more if every command gets more.
+    assert (config.timeout, config.data_timeout) == (timeout, max(timeout, 600.0))
 
 
 def test_a_missing_config_file_named_by_the_environment_is_an_error(tmp_path):
@@ -123,3 +146,11 @@ def test_a_secret_never_shows_itself():
         pickle.dumps(secret)
     # What AUTH PLAIN and AUTH LOGIN put on the wire, echoed back by a server, is scrubbed too.
     assert secret.redact("535 AGFuYQBodW50ZXIy aHVudGVyMg== hunter2") == "535 *** *** ***"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["535 ana/two  words\there", "535 ana/two words here", "535 ana/two\r\n words\n\there", "535 ana/two words\there"],
+)
+def test_a_password_with_spaces_is_scrubbed_however_they_changed(shown):
+    assert Secret("two  words\there", user="ana").redact(shown) == "535 ana/***"

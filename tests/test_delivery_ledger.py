@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -55,6 +56,32 @@ def test_the_ledger_is_sqlite_in_wal_mode(path, clock):
         pass
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_runs_opening_a_new_ledger_at_the_same_moment_all_get_it(tmp_path, clock):
+    # Turning a new file to WAL mode needs it to itself; SQLite refused a second run at once ("database
+    # is locked") instead of waiting, so two runs started together could fail.
+    failures = []
+    for attempt in range(20):
+        path = tmp_path / f"ledger{attempt}.sqlite"
+        together = threading.Barrier(4)
+
+        def run(path=path, together=together) -> None:
+            together.wait()
+            try:
+                with _run(path, clock, Owner.here()) as ledger:
+                    ledger.claim("Acme", PERIOD, [ANA], resend=False)
+            except sqlite3.Error as error:
+                failures.append(str(error))
+
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with _run(path, clock) as ledger:
+            assert [entry.state for entry in ledger.entries()] == ["claimed"]  # one of them claimed it
+    assert failures == []
 
 
 def test_a_sent_report_is_not_sent_again(path, clock):
@@ -132,7 +159,7 @@ def test_failures_are_retried_by_the_next_run(path, clock):
         first.mark_sending("Acme", PERIOD, [ANA, BO])
         first.mark_failed("Acme", PERIOD, [ANA], "550 5.1.1 no such user", permanent=True)
         first.reclaim("Acme", PERIOD, [BO], "451 4.3.0 try later")
-        first.release("Acme", PERIOD, [BO], "interrupted before sending")
+        first.mark_failed("Acme", PERIOD, [BO], "interrupted before sending", permanent=False, tried=False)
         states = {e.recipient: (e.state, e.permanent, e.attempts, e.reason) for e in first.entries()}
     assert states == {ANA: ("failed", True, 1, "550 5.1.1 no such user"),
                       BO: ("failed", False, 1, "interrupted before sending")}

@@ -93,13 +93,18 @@ def test_killed_while_the_server_confirms_is_reported_not_resent(tmp_path):
     assert _states(tmp_path)["Client 2"] == "unknown"
 
 
-def test_ctrl_c_stops_cleanly_and_the_rest_goes_next_time(tmp_path):
+@pytest.mark.parametrize("whole_group", [True, False], ids=["ctrl-c-in-the-terminal", "sigint-to-the-run-alone"])
+def test_ctrl_c_stops_cleanly_and_the_rest_goes_next_time(tmp_path, whole_group):
     clients = [*CLIENTS[:2], ("Slow Client", ["ops@slow.example"], "pl_PL"), *CLIENTS[2:3]]
     with SmtpServer(tmp_path) as server:
         child = _start(tmp_path, server, clients, "render_stuck")
         _wait_for(lambda: _states(tmp_path) == {"Client 1": "sent", "Client 2": "sent"}, "the first two to be sent")
-        os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends to the whole group
-        out, _ = child.communicate(timeout=60)
+        _wait_for((tmp_path / "Slow Client.started").exists, "the stuck report to be rendering")
+        if whole_group:
+            os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends to the whole group
+        else:
+            os.kill(child.pid, signal.SIGINT)  # kill -INT of the run only: its stuck worker hears nothing
+        out, _ = child.communicate(timeout=60)  # well before the stuck report's 120 s
         assert child.returncode == 130, out
         assert "Stopped early: interrupted" in out
         status, out = _rerun(tmp_path, server, clients)
@@ -108,12 +113,16 @@ def test_ctrl_c_stops_cleanly_and_the_rest_goes_next_time(tmp_path):
 
 
 def test_two_runs_started_at_once_send_each_message_once(tmp_path):
-    with SmtpServer(tmp_path) as server:
+    # The server confirms no message until both runs have one waiting: they really send at the same
+    # time (a run holding its first message cannot claim the next client, so the other one can).
+    mailbox = Mailbox(together=2)
+    with SmtpServer(tmp_path, mailbox) as server:
         runs = [_start(tmp_path, server, CLIENTS, "render_slowly", name=f"run{n}") for n in (1, 2)]
-        outputs = [run.communicate(timeout=120) for run in runs]
+        outputs = [run.communicate(timeout=240) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
+    assert len(mailbox.waiting) == 2, "the two runs never had a message at the server at the same time"
     assert server.mailbox.counts() == EVERYONE
     assert set(_states(tmp_path).values()) == {"sent"}
     # Between them the two runs sent each report once; whatever one sent, the other skipped.
     sent = [int(re.search(r"^2026-10: sent: (\d+)", out, re.M).group(1)) for out, _ in outputs]
-    assert sum(sent) == len(EVERYONE)
+    assert sum(sent) == len(EVERYONE) and min(sent) >= 1

@@ -19,6 +19,7 @@ from smtp_server import (
     SmtpServer,
     make_workbook,
     render_broken,
+    render_stand_in,
     send,
 )
 
@@ -142,16 +143,17 @@ def test_a_server_that_hangs_up_every_two_messages_gets_each_once(tmp_path, work
     ("mailbox", "sleeps", "envelopes"),
     [
         # The whole message refused for now at the end of DATA: sent again once the wait is over.
-        (Mailbox(data_replies=["451 4.3.0 try again later"]), [5.0], [["ana@acme.example", "bo@acme.example"]]),
+        (lambda: Mailbox(data_replies=["451 4.3.0 try again later"]), [5.0],
+         [["ana@acme.example", "bo@acme.example"]]),
         # One recipient refused for now at RCPT, twice: only that one is retried, with longer waits.
-        (Mailbox(rcpt_replies={"bo@acme.example": ["450 4.2.1 mailbox busy"] * 2}), [5.0, 10.0],
+        (lambda: Mailbox(rcpt_replies={"bo@acme.example": ["450 4.2.1 mailbox busy"] * 2}), [5.0, 10.0],
          [["ana@acme.example"], ["bo@acme.example"]]),
     ],
     ids=["4xx-at-data", "4xx-for-one-recipient"],
 )
 def test_temporary_failures_are_retried_with_backoff(tmp_path, mailbox, sleeps, envelopes):
     slept = []
-    with SmtpServer(tmp_path, mailbox) as server:
+    with SmtpServer(tmp_path, mailbox()) as server:  # a new one each time: the server uses its replies up
         status, out, _ = _send(server, make_workbook(CLIENTS[:1]), tmp_path, *FAST, sleep=slept.append)
     assert status == 0, out
     assert slept == sleeps
@@ -162,9 +164,10 @@ def test_temporary_failures_are_retried_with_backoff(tmp_path, mailbox, sleeps, 
 
 
 def test_a_server_that_stops_answering_is_timed_out_and_tried_again(tmp_path):
+    # 3 s per command is plenty for TLS and AUTH on a busy machine; the stalled RCPT stays silent far longer.
     config = tmp_path / "smtp.toml"
-    config.write_text("timeout = 0.5\n", encoding="utf-8")
-    mailbox = Mailbox(rcpt_delays={"bo@acme.example": [2.0]})  # silent for 2 s once: the client gives up at 0.5
+    config.write_text("timeout = 3\n", encoding="utf-8")
+    mailbox = Mailbox(rcpt_delays={"bo@acme.example": [60.0]})  # silent once: the client gives up after 3 s
     slept = []
     with SmtpServer(tmp_path, mailbox) as server:
         status, out, _ = _send(server, make_workbook(CLIENTS[:1]), tmp_path, *FAST, config=config,
@@ -249,6 +252,84 @@ def test_a_message_the_server_may_have_taken_is_not_resent_until_asked(tmp_path,
     assert first["Message-ID"] == again["Message-ID"]  # the same message: a deduplicating server drops it
 
 
+ANA, BO = "ana@acme.example", "bo@acme.example"
+
+
+@pytest.mark.parametrize(
+    ("mailbox", "expected", "received", "sleeps"),
+    [
+        # bo refused for good at RCPT, then ana's message kept without an answer: each its own outcome.
+        (lambda: Mailbox(refuse={BO: "550 5.1.1 no such user"}, vanish_at=1),
+         {ANA: ("unknown", False, 1), BO: ("failed", True, 1)}, {ANA: 1}, []),
+        # bo refused for now at RCPT, then no answer for ana: bo still gets the report, in a second message.
+        (lambda: Mailbox(rcpt_replies={BO: ["450 4.2.0 try again later"]}, vanish_at=1),
+         {ANA: ("unknown", False, 1), BO: ("sent", False, 2)}, {ANA: 1, BO: 1}, [5.0]),
+        # ana refused for good at RCPT, then the server hangs up before DATA: only bo is tried again.
+        (lambda: Mailbox(refuse={ANA: "550 5.1.1 no such user"}, rcpt_hangups=[BO]),
+         {ANA: ("failed", True, 1), BO: ("sent", False, 2)}, {BO: 1}, [5.0]),
+    ],
+    ids=["5xx-then-no-answer", "4xx-then-no-answer", "5xx-then-hang-up-before-data"],
+)
+def test_what_rcpt_answered_stands_when_the_connection_is_lost(tmp_path, mailbox, expected, received, sleeps):
+    slept = []
+    with SmtpServer(tmp_path, mailbox()) as server:
+        status, out, _ = _send(server, make_workbook(CLIENTS[:1]), tmp_path, *FAST, sleep=slept.append)
+    assert status == 1
+    assert server.mailbox.counts() == received
+    assert slept == sleeps
+    entries = _entries(tmp_path)
+    assert {r: (e.state, e.permanent, e.attempts) for r, e in entries.items()} == expected
+    for recipient, (state, _, _) in expected.items():
+        [line] = [line for line in out.splitlines() if recipient in line]
+        assert state in line
+        if state == "failed":
+            assert "550 5.1.1 no such user" in line and entries[recipient].reason == "550 5.1.1 no such user"
+
+
+def test_an_answer_to_the_message_that_is_not_smtp_is_in_doubt_not_resent(tmp_path):
+    slept = []
+    workbook = make_workbook(CLIENTS[:1])
+    with SmtpServer(tmp_path, Mailbox(garble_at=1)) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST, sleep=slept.append)
+        assert status == 1 and slept == []
+        assert server.mailbox.counts() == {ANA: 1, BO: 1}  # it did arrive: sending it again would be a duplicate
+        assert {r: e.state for r, e in _entries(tmp_path).items()} == {ANA: "unknown", BO: "unknown"}
+        [line] = [line for line in out.splitlines() if ANA in line]
+        assert "not an SMTP reply" in line and "check the mailbox, then use --resend" in line
+
+        status, _, _ = _send(server, workbook, tmp_path, *FAST)  # a plain rerun leaves it to a person
+    assert status == 1 and server.mailbox.counts() == {ANA: 1, BO: 1}
+
+
+class _OAuthOnly(Mailbox):
+    """A server whose only login is OAuth 2 (XOAUTH2), which smtplib cannot do."""
+
+    async def auth_XOAUTH2(self, server, args):
+        await server.push("535 5.7.8 not today")
+
+
+def test_a_login_that_cannot_work_stops_the_run_at_once(tmp_path, workbook):
+    slept = []
+    with SmtpServer(tmp_path, _OAuthOnly(), auth_exclude=("LOGIN", "PLAIN")) as server:
+        status, out, _ = _send(server, workbook, tmp_path, *FAST, sleep=slept.append)
+    assert status == 1
+    assert "Stopped early:" in out and "No suitable authentication method found" in out
+    # Permanent: no waiting and trying again as if the connection had dropped.
+    assert (slept, server.mailbox.connections, server.mailbox.received) == ([], 1, [])
+    assert {(e.state, e.permanent) for e in _entries(tmp_path).values()} == {("failed", False)}
+
+
+def test_a_report_that_takes_too_long_to_render_is_given_up(tmp_path):
+    workbook = make_workbook([CLIENTS[1], ("Slow Co", ["ops@slow.example"], "pl_PL"), CLIENTS[3]])
+    with SmtpServer(tmp_path) as server:
+        status, out, _ = _send(server, workbook, tmp_path, "--render-timeout", "2", render=render_stand_in)
+    assert status == 1
+    assert server.mailbox.counts() == {"compras@sol.example": 1, "contato@paulista.example": 1}
+    [line] = [line for line in out.splitlines() if "ops@slow.example" in line]
+    assert "failed" in line and "report not rendered: rendering took longer than 2 s" in line
+    assert _entries(tmp_path)["ops@slow.example"].state == "failed"
+
+
 def test_resend_sends_a_new_copy_on_purpose(server, workbook, tmp_path):
     _send(server, workbook, tmp_path, *FAST)
     status, out, _ = _send(server, workbook, tmp_path, *FAST, "--resend", "--only", "Acme")
@@ -274,16 +355,26 @@ def test_dry_run_writes_eml_files_and_records_nothing(tmp_path, workbook):
     assert "written: 6 (dry run: nothing sent)" in out
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "wrong-" + PASSWORD], ids=["right", "wrong"])
-def test_the_password_never_shows(tmp_path, workbook, password):
-    # The server repeats what it was sent in its refusal: kpi-xl must scrub it before printing.
-    with SmtpServer(tmp_path, password=PASSWORD, echo=True) as server:
+SPACED = "Zq8  spaced\tPASSWORD  9fK"  # white space a server or smtplib may collapse on the way
+
+
+@pytest.mark.parametrize(
+    ("right", "password"),
+    [(PASSWORD, PASSWORD), (PASSWORD, "wrong-" + PASSWORD), (SPACED, SPACED), (PASSWORD, "wrong " + SPACED)],
+    ids=["right", "wrong", "right-with-spaces", "wrong-with-spaces"],
+)
+def test_the_password_never_shows(tmp_path, workbook, right, password):
+    # The server repeats what it was sent in its refusals (of the login, and of each recipient once,
+    # greylisted, after a good login): kpi-xl must scrub it before printing or recording it.
+    with SmtpServer(tmp_path, password=right, echo=True) as server:
         status, out, err = _send(server, workbook, tmp_path, *FAST, password=password)
-    assert status == (0 if password == PASSWORD else 1)
-    if password != PASSWORD:
+    assert status == (0 if password == right else 1)
+    if password != right:
         assert f"did not accept the login of {USER}" in out and server.mailbox.received == []
+    else:
+        assert server.mailbox.greylisted == set(EVERYONE)  # the password did come back, once per recipient
     wire = [password, base64.b64encode(password.encode()).decode(),
-            base64.b64encode(f"\0{USER}\0{password}".encode()).decode()]
+            base64.b64encode(f"\0{USER}\0{password}".encode()).decode(), " ".join(password.split())]
     ledger = default_ledger_path(tmp_path / "clients.xlsx")
     stored = b"".join(path.read_bytes() for path in tmp_path.glob(f"{ledger.name}*"))
     for form in wire:

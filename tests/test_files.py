@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zipfile
 
 import pytest
 
@@ -41,3 +42,39 @@ def test_replacing_renames_over_the_target(tmp_path):
         temp.write_bytes(b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def _watch(monkeypatch) -> list[tuple[str, int]]:
+    """Records, in order, each fsync and rename with the file's inode; both still happen for real."""
+    events: list[tuple[str, int]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def watched_fsync(descriptor: int) -> None:
+        events.append(("fsync", os.fstat(descriptor).st_ino))
+        fsync(descriptor)
+
+    def watched_replace(source, target) -> None:
+        events.append(("rename", os.stat(source).st_ino))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", watched_fsync)
+    monkeypatch.setattr(os, "replace", watched_replace)
+    return events
+
+
+def test_what_a_library_wrote_is_flushed_before_the_rename(tmp_path, monkeypatch):
+    events = _watch(monkeypatch)
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(b"old")
+    with replacing(target) as temp, zipfile.ZipFile(temp, "w") as book:  # as xlsxwriter and the add-in write
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    inode = target.stat().st_ino
+    assert events == [("fsync", inode), ("rename", inode)]
+    assert zipfile.ZipFile(target).read("xl/workbook.xml") == b"<workbook/>"
+
+
+def test_write_atomic_flushes_once(tmp_path, monkeypatch):
+    events = _watch(monkeypatch)
+    write_atomic(tmp_path / "draft.eml", b"Subject: hi\r\n\r\n")
+    inode = (tmp_path / "draft.eml").stat().st_ino
+    assert events == [("fsync", inode), ("rename", inode)]

@@ -28,7 +28,7 @@ from email.headerregistry import Address
 
 from kpi_xl.core.model import Client
 
-__all__ = ["AddressProblem", "Recipient", "check_recipients", "parse_address"]
+__all__ = ["AddressProblem", "Recipient", "check_one_line", "check_recipients", "parse_address"]
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*$")
@@ -59,11 +59,23 @@ class AddressProblem:
         return f"{self.source}: {self.reason}" if self.source else self.reason
 
 
-def parse_address(text: str) -> Address:
-    """One address, checked; ValueError says what is wrong with it."""
+def check_one_line(text: str) -> str:
+    """``text`` if it can go into a header as it is; ValueError on a line break (a header injection) or
+    another control character.
+
+    >>> check_one_line("Agencia\\r\\nBcc: everyone@example.com")
+    Traceback (most recent call last):
+    ...
+    ValueError: contains a line break or control character: 'Agencia\\r\\nBcc: everyone@example.com'
+    """
     if _CONTROL.search(text):
         raise ValueError(f"contains a line break or control character: {text!r}")
-    text = text.strip()
+    return text
+
+
+def parse_address(text: str) -> Address:
+    """One address, checked; ValueError says what is wrong with it."""
+    text = check_one_line(text).strip()
     named = _NAMED.match(text)
     name, addr = (named["name"].strip().strip('"').strip(), named["addr"].strip()) if named else ("", text)
     local, at, domain = addr.rpartition("@")

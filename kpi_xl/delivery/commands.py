@@ -50,6 +50,9 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="processes rendering reports (default 2; 0 renders in this process)")
+    parser.add_argument("--render-timeout", type=_seconds, metavar="SECONDS",
+                        help="give up a report that takes longer to render and go on with the others "
+                             "(default 120; not with --workers 0)")
     smtp = parser.add_argument_group(
         "SMTP", "Default: the workbook's Settings, then ~/.config/kpi_xl/smtp.toml (or $KPI_XL_CONFIG). "
                 "The password is read only from $KPI_XL_SMTP_PASSWORD or the system keyring.")
@@ -80,10 +83,12 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     from kpi_xl.delivery.config import find_password, resolve_smtp
     from kpi_xl.delivery.ledger import default_ledger_path
     from kpi_xl.delivery.monthly import Batch, send_batch, write_drafts
+    from kpi_xl.delivery.rendering import RENDER_TIMEOUT
     from kpi_xl.delivery.smtp import Mailer, RetryPolicy
 
     environ = os.environ if environ is None else environ
     now = now or (lambda: dt.datetime.now().astimezone())
+    render_timeout = args.render_timeout or RENDER_TIMEOUT
     password: Secret | None = None
     try:
         if workbook is None:
@@ -98,7 +103,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         if args.dry_run:
             folder = args.out or Path(args.workbook).with_name(f"{Path(args.workbook).stem}_emails_{period}")
             report = write_drafts(batch, render=render, sender=config.sender, folder=folder, workers=args.workers,
-                                  now=now, progress=progress)
+                                  now=now, progress=progress, render_timeout=render_timeout)
         else:
             password = find_password(config, environ)
             mailer = Mailer(config, password, ssl_context=ssl_context)
@@ -106,7 +111,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 with _open_ledger(args.ledger or default_ledger_path(Path(args.workbook))) as ledger:
                     report = send_batch(batch, render=render, ledger=ledger, mailer=mailer, resend=args.resend,
                                         workers=args.workers, retry=retry or RetryPolicy(), sleep=sleep, now=now,
-                                        progress=progress)
+                                        progress=progress, render_timeout=render_timeout)
             finally:
                 mailer.close()
     except (KpiError, sqlite3.Error) as error:
@@ -175,11 +180,21 @@ def _open_ledger(path: Path) -> Ledger:
 
 
 def _shown_state(ledger: Ledger, entry: Entry) -> str:
-    if entry.state == "sending" and ledger.is_stale(entry):
-        return "unknown"  # its run died after handing the message over: see ledger.py
-    if entry.state == "claimed" and ledger.is_stale(entry):
-        return "interrupted"
+    if entry.state in ("sending", "claimed") and ledger.is_stale(entry):
+        # Its run died: after handing the message over (see ledger.py), or before.
+        return "unknown" if entry.state == "sending" else "interrupted"
     return entry.state
+
+
+def _seconds(text: str) -> float:
+    """An option's number of seconds, above 0."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def _local(timestamp: float) -> str:

@@ -12,6 +12,8 @@ base64 forms AUTH sends it in) out of any text that is about to be shown.
 (Secret('***'), "Secret('***')")
 >>> secret.redact("535 bad credentials for hunter2 (AGFuYQBodW50ZXIy)")
 '535 bad credentials for *** (***)'
+>>> Secret("two  words\there").redact("535 two words here not accepted")  # spaces changed on the way
+'535 *** not accepted'
 >>> resolve_smtp({"smtp_host": "mail.example.com"}, Settings(from_address="reports@example.com"),
 ...              environ={"KPI_XL_CONFIG": ""}).port
 587
@@ -20,6 +22,8 @@ base64 forms AUTH sends it in) out of any text that is about to be shown.
 from __future__ import annotations
 
 import base64
+import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ from pathlib import Path
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Settings
-from kpi_xl.delivery.addresses import parse_address
+from kpi_xl.delivery.addresses import check_one_line, parse_address
 
 __all__ = [
     "PASSWORD_VARIABLE",
@@ -49,6 +53,7 @@ _FILE_KEYS = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_securi
               "from": "from_address", "from_address": "from_address", "cafile": "smtp_cafile",
               "timeout": "smtp_timeout"}
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+_MAX_TIMEOUT = 3600.0  # seconds per SMTP command; more is a typo (and a socket cannot wait "forever")
 
 
 class DeliveryError(KpiError):
@@ -58,7 +63,7 @@ class DeliveryError(KpiError):
 class Secret:
     """A password that does not show itself: ``repr``, ``str`` and pickling all refuse to reveal it."""
 
-    __slots__ = ("_forms", "_value")
+    __slots__ = ("_pattern", "_value")
 
     def __init__(self, value: str, *, user: str | None = None) -> None:
         self._value = value
@@ -66,15 +71,17 @@ class Secret:
         forms = {value, _b64(value)}
         if user is not None:
             forms |= {_b64(f"\0{user}\0{value}"), _b64(f"{user}\0{user}\0{value}")}
-        self._forms = tuple(sorted((form for form in forms if form), key=len, reverse=True))
+        # Longest first, so the base64 of "user, password" goes whole rather than in part.
+        loose = [_loose(form) for form in sorted((form for form in forms if form), key=len, reverse=True)]
+        self._pattern = re.compile("|".join(loose)) if loose else None
 
     def reveal(self) -> str:
         return self._value
 
     def redact(self, text: str) -> str:
-        for form in self._forms:
-            text = text.replace(form, "***")
-        return text
+        """``text`` without the password, even where its spaces were changed (a server or a log line
+        joining, folding or collapsing them)."""
+        return self._pattern.sub("***", text) if self._pattern else text
 
     def __repr__(self) -> str:
         return "Secret('***')"
@@ -87,6 +94,12 @@ class Secret:
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _loose(form: str) -> str:
+    """A pattern for ``form`` in which each run of white space matches any run of white space."""
+    words = form.split()
+    return r"\s+".join(map(re.escape, words)) if words else re.escape(form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +192,7 @@ def resolve_smtp(options: Mapping[str, object], settings: Settings, *,
             raise ValueError
     except (TypeError, ValueError):
         raise DeliveryError(f"{where}: SMTP port must be a number from 1 to 65535, got {port!r}") from None
-    timeout, where = pick("smtp_timeout")
-    try:
-        timeout = float(timeout) if timeout is not None else 60.0  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DeliveryError(f"{where}: timeout must be a number of seconds, got {timeout!r}") from None
+    timeout = _seconds(*pick("smtp_timeout"))
     host, _ = pick("smtp_host")
     user, _ = pick("smtp_user")
     cafile, _ = pick("smtp_cafile")
@@ -203,6 +212,23 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
+def _seconds(value: object, where: str) -> float:
+    """The SMTP timeout: 60 s unless set; a setting must be a number of seconds above 0 (a socket
+    timeout of 0 would never wait, a negative one is refused by the socket)."""
+    if value is None:
+        return 60.0
+    try:
+        if isinstance(value, bool):  # TOML `timeout = true` is not one second
+            raise TypeError
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 < seconds <= _MAX_TIMEOUT:
+        raise DeliveryError(f"{where}: timeout must be a number of seconds above 0 and at most "
+                            f"{_MAX_TIMEOUT:g}, got {value!r}")
+    return seconds
+
+
 def _sender(value: object, where: str, agency_name: str) -> Address:
     if not value:
         raise DeliveryError("no sender address: give --from, from_address in the workbook's Settings "
@@ -211,8 +237,16 @@ def _sender(value: object, where: str, agency_name: str) -> Address:
         address = parse_address(str(value))
     except ValueError as error:
         raise DeliveryError(f"{where}: sender {error}") from None
-    # The agency's name shows as the sender unless the address carries its own display name.
-    return Address(display_name=address.display_name or agency_name, addr_spec=address.addr_spec)
+    # The agency's name shows as the sender unless the address carries its own display name. In the
+    # From header a line break would start headers of its own (Bcc: ...).
+    try:
+        check_one_line(agency_name)
+    except ValueError as error:
+        raise DeliveryError(f"the workbook's Settings (agency_name): the agency name {error}") from None
+    try:
+        return Address(display_name=address.display_name or agency_name, addr_spec=address.addr_spec)
+    except ValueError as error:  # anything else the e-mail package refuses in a From header
+        raise DeliveryError(f"{where}: sender {error}") from None
 
 
 def find_password(config: SmtpConfig, environ: Mapping[str, str]) -> Secret | None:

@@ -49,6 +49,7 @@ __all__ = ["UNKNOWN_ADVICE", "Claim", "Entry", "Ledger", "Owner", "Skip", "defau
 
 UNKNOWN_ADVICE = ("the run sending it stopped before the server confirmed it; "
                   "check the mailbox, then use --resend if it did not arrive")
+_WAIT = 60.0  # seconds to wait for another run's write to finish
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -133,10 +134,24 @@ class Ledger:
         self.clock = clock
         self.stale_after = stale_after
         self.started = clock()
-        self._db = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(str(path), timeout=_WAIT, isolation_level=None)
+        self._use_wal()
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)  # IF NOT EXISTS: two runs opening a new ledger at once agree
+
+    def _use_wal(self) -> None:
+        # Turning a new file to WAL needs it to itself, and SQLite answers "database is locked" at once
+        # there instead of waiting its timeout: two runs started together would see one of them fail.
+        deadline = time.monotonic() + _WAIT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    self._db.close()
+                    raise
+            time.sleep(0.01)
 
     def close(self) -> None:
         self._db.close()
@@ -181,35 +196,13 @@ class Ledger:
 
         A ``sending`` row whose run is gone is recorded as ``unknown`` on the way.
         """
-        claim = Claim()
-        stale = []
-        for recipient in recipients:
-            entry = self._get(client, period, recipient)
-            self._decide(claim, recipient, entry, resend)
-            if entry and entry.state == "sending" and recipient in claim.skipped:
-                stale.append(recipient)
-        if stale and any(claim.skipped[r].state == "unknown" for r in stale):
-            with self._transaction():
-                for recipient in stale:  # decided again under the lock: it may have moved on meanwhile
-                    entry = self._get(client, period, recipient)
-                    if entry and entry.state == "sending" and self.is_stale(entry):
-                        self._set(client, period, [recipient], "unknown", {"sending"}, UNKNOWN_ADVICE, mine=False)
-        return claim
+        return self._settle(client, period, recipients, resend=resend, take=False)
 
     # -- changing ------------------------------------------------------------------------------
 
     def claim(self, client: str, period: str, recipients: Iterable[str], *, resend: bool) -> Claim:
         """Takes the recipients that still need this period's report for this run."""
-        claim = Claim()
-        with self._transaction():
-            for recipient in recipients:
-                entry = self._get(client, period, recipient)
-                self._decide(claim, recipient, entry, resend)
-                if recipient in claim.copies:
-                    self._claim_row(client, period, recipient, claim.copies[recipient])
-                elif entry and entry.state == "sending" and claim.skipped[recipient].state == "unknown":
-                    self._set(client, period, [recipient], "unknown", {"sending"}, UNKNOWN_ADVICE, mine=False)
-        return claim
+        return self._settle(client, period, recipients, resend=resend, take=True)
 
     def mark_sending(self, client: str, period: str, recipients: Iterable[str]) -> list[str]:
         """Right before DATA; returns the recipients still ours (a run taking over a stale claim wins)."""
@@ -221,6 +214,11 @@ class Ledger:
 
     def mark_failed(self, client: str, period: str, recipients: Iterable[str], reason: str, *,
                     permanent: bool, tried: bool = True) -> None:
+        """Refused for good (``permanent``), or given up by this run: out of retries, the server
+        unreachable, interrupted. The next run tries again either way.
+
+        Only for rows certainly not handed to the server; ones in doubt go through :meth:`mark_unknown`.
+        """
         self._change(client, period, recipients, "failed", {"claimed", "sending"}, reason,
                      permanent=permanent, tried=tried)
 
@@ -231,15 +229,23 @@ class Ledger:
         """Back to claimed after the server certainly did not take the message (4xx, dropped before the end)."""
         self._change(client, period, recipients, "claimed", {"claimed", "sending"}, reason, tried=True)
 
-    def release(self, client: str, period: str, recipients: Iterable[str], reason: str, *,
-                tried: bool = False) -> None:
-        """Gives up this run's claims (interrupted, server unreachable): the next run sends them.
-
-        Only for rows certainly not handed to the server; ones in doubt go through :meth:`mark_unknown`.
-        """
-        self._change(client, period, recipients, "failed", {"claimed", "sending"}, reason, tried=tried)
-
     # -- inside ----------------------------------------------------------------------------------
+
+    def _settle(self, client: str, period: str, recipients: Iterable[str], *, resend: bool, take: bool) -> Claim:
+        """Decides each recipient under the write lock, so another run's claim cannot slip in between;
+        claims the ones to send when ``take``."""
+        claim = Claim()
+        with self._transaction():
+            for recipient in recipients:
+                entry = self._get(client, period, recipient)
+                self._decide(claim, recipient, entry, resend)
+                if recipient in claim.copies:
+                    if take:
+                        self._claim_row(client, period, recipient, claim.copies[recipient])
+                elif entry and entry.state == "sending" and claim.skipped[recipient].state == "unknown":
+                    # Its run is gone after handing the message over: recorded, so history shows it too.
+                    self._set(client, period, [recipient], "unknown", {"sending"}, UNKNOWN_ADVICE, mine=False)
+        return claim
 
     def _decide(self, claim: Claim, recipient: str, entry: Entry | None, resend: bool) -> None:
         if entry is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
@@ -27,7 +27,7 @@ from kpi_xl.delivery.addresses import Recipient, check_recipients
 from kpi_xl.delivery.config import DeliveryError
 from kpi_xl.delivery.ledger import Ledger, Skip
 from kpi_xl.delivery.message import Letter, ascii_safe, compose, message_bytes
-from kpi_xl.delivery.rendering import Rendered, Renderer, RenderJob, render_in_order
+from kpi_xl.delivery.rendering import RENDER_TIMEOUT, Rendered, Renderer, RenderJob, render_in_order
 from kpi_xl.delivery.smtp import Mailer, Reply, RetryPolicy, SessionError, Transaction, TransactionResult
 from kpi_xl.files import write_atomic
 
@@ -116,6 +116,13 @@ def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Re
     return usable
 
 
+def _renders(batch: Batch, todo: list[tuple[Client, list[Recipient]]], render: Renderer, workers: int,
+             timeout: float) -> Iterator[Rendered]:
+    """The reports of the clients in ``todo``, rendered in a pool, in the same order."""
+    jobs = [RenderJob(batch.workbook_path, client.name, str(batch.period), client.locale) for client, _ in todo]
+    return render_in_order(jobs, render, workers=workers, timeout=timeout)
+
+
 def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: Address, rendered: Rendered,
             copy: int) -> Letter:
     """The e-mail's content; headline figures from the renderer, else from the batch (tests, callers)."""
@@ -128,8 +135,12 @@ def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: A
 
 def send_batch(batch: Batch, *, render: Renderer, ledger: Ledger, mailer: Mailer, resend: bool = False,
                workers: int = 2, retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-               now: Callable[[], dt.datetime], progress: Progress | None = None) -> DeliveryReport:
-    """Sends the period's report to every client that still needs it; never raises for one message."""
+               now: Callable[[], dt.datetime], progress: Progress | None = None,
+               render_timeout: float = RENDER_TIMEOUT) -> DeliveryReport:
+    """Sends the period's report to every client that still needs it; never raises for one message.
+
+    ``render_timeout``: seconds one report may take to render before it counts as failed.
+    """
     report = DeliveryReport(batch.period)
     run = _Run(batch, ledger, mailer, report, resend, retry or RetryPolicy(), sleep, now)
     period = str(batch.period)
@@ -142,8 +153,7 @@ def send_batch(batch: Batch, *, render: Renderer, ledger: Ledger, mailer: Mailer
             report.outcomes += run.skipped(client, recipients, plan.skipped)
     progress = progress or _Silent()
     progress.start(len(todo))
-    jobs = [RenderJob(batch.workbook_path, client.name, period, client.locale) for client, _ in todo]
-    renders = render_in_order(jobs, render, workers=workers)
+    renders = _renders(batch, todo, render, workers, render_timeout)
     done = 0
     try:
         for (client, recipients), rendered in zip(todo, renders, strict=False):
@@ -217,7 +227,8 @@ class _Run:
                 result = self.mailer.send(txn, before_data=before_data)
             except SessionError as failure:
                 if failure.permanent:
-                    self.ledger.release(client, self.period, [key_of[a] for a in pending], failure.reason, tried=True)
+                    self.ledger.mark_failed(client, self.period, [key_of[a] for a in pending], failure.reason,
+                                            permanent=False)
                     raise _RunStoppedError(failure.reason) from None
                 unreachable = failure.reason
                 result = TransactionResult(deferred=dict.fromkeys(pending, Reply(0, failure.reason)))
@@ -226,7 +237,8 @@ class _Run:
                 if txn.in_doubt:
                     self.ledger.mark_unknown(client, self.period, [key_of[a] for a in txn.accepted],
                                              "interrupted while the server confirmed the message")
-                self.ledger.release(client, self.period, [key_of[a] for a in pending], "interrupted before sending")
+                self.ledger.mark_failed(client, self.period, [key_of[a] for a in pending], "interrupted before sending",
+                                        permanent=False, tried=False)
                 raise
             outcomes += self.record(client, key_of, result, message_id, time.perf_counter() - started)
             for address in lost & set(result.deferred):
@@ -239,7 +251,8 @@ class _Run:
             delay = self.retry.delay(tries)
             if delay is None or self.waited + delay > self.retry.budget:
                 if unreachable:
-                    self.ledger.release(client, self.period, [key_of[a] for a in pending], unreachable, tried=True)
+                    self.ledger.mark_failed(client, self.period, [key_of[a] for a in pending], unreachable,
+                                            permanent=False)
                     raise _RunStoppedError(unreachable)
                 for address, reply in result.deferred.items():
                     reason = f"{reply} (temporary: the next run tries again)"
@@ -269,16 +282,17 @@ class _Run:
 
 
 def write_drafts(batch: Batch, *, render: Renderer, sender: Address, folder: Path, workers: int = 2,
-                 now: Callable[[], dt.datetime], progress: Progress | None = None) -> DeliveryReport:
+                 now: Callable[[], dt.datetime], progress: Progress | None = None,
+                 render_timeout: float = RENDER_TIMEOUT) -> DeliveryReport:
     """The dry run: each client's message as ``folder/<client>_<period>.eml``; nothing sent, nothing recorded."""
     report = DeliveryReport(batch.period)
     todo = _checked(batch, report)
     progress = progress or _Silent()
     progress.start(len(todo))
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = [RenderJob(batch.workbook_path, client.name, str(batch.period), client.locale) for client, _ in todo]
     used: set[str] = set()
-    for (client, recipients), rendered in zip(todo, render_in_order(jobs, render, workers=workers), strict=True):
+    for (client, recipients), rendered in zip(todo, _renders(batch, todo, render, workers, render_timeout),
+                                              strict=True):
         to = ", ".join(r.address.addr_spec for r in recipients)
         if rendered.pdf is None:
             outcome = Outcome(client.name, to, "failed", f"report not rendered: {rendered.error}")

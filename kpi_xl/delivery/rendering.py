@@ -9,6 +9,11 @@ the caller's threads and open SMTP or SQLite handles.
 Results come back in the order of the jobs, so sending stays orderly while the pool renders a few
 clients ahead (``ahead`` jobs in flight bounds the PDFs held in memory).
 
+A report still rendering ``timeout`` seconds after a worker started it fails with "rendering took
+longer than N s" and the run goes on: the whole pool is stopped (a process pool cannot lose one
+worker and carry on) and a fresh one renders the jobs that were in flight again. Interrupted
+(Ctrl-C), or closed with jobs in flight, the pool's processes are stopped, not waited for.
+
 >>> job = RenderJob(Path("clients.xlsx"), "Acme", "2026-10", "es_ES")
 >>> [(r.job.client, r.pdf) for r in render_in_order([job], lambda job: b"%PDF-1.7 ...", workers=0)]
 [('Acme', b'%PDF-1.7 ...')]
@@ -23,6 +28,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -34,9 +40,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from multiprocessing.queues import SimpleQueue
+
     from kpi_xl.core.model import WorkbookData
 
-__all__ = ["RenderJob", "Rendered", "Renderer", "ReportFile", "render_in_order", "render_report"]
+__all__ = ["RENDER_TIMEOUT", "RenderJob", "Rendered", "Renderer", "ReportFile", "render_in_order", "render_report"]
+
+# Seconds one report may take in a worker. A real one takes well under a second; a minute is already
+# something wrong (a font lookup hanging on a network drive, a renderer in a loop).
+RENDER_TIMEOUT = 120.0
+_POLL = 0.05  # seconds between looks for a job's start, while it waits for a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +106,20 @@ class Rendered:
     headline: Mapping[str, str] = field(default_factory=dict)
 
 
-def _render_here(render: Renderer, job: RenderJob) -> Rendered:
+# In a worker: where to say which job it starts (set by the pool's initializer).
+_STARTS: dict[str, SimpleQueue[int]] = {}
+
+
+def _worker_setup(starts: SimpleQueue[int]) -> None:
+    _STARTS["queue"] = starts
+    # Ctrl-C reaches the whole process group: the run decides, and stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render_here(render: Renderer, job: RenderJob, number: int | None = None) -> Rendered:
     """Runs in a worker: every failure comes back as text, so nothing unpicklable crosses the pipe."""
+    if number is not None and "queue" in _STARTS:
+        _STARTS["queue"].put(number)
     start = time.perf_counter()
     try:
         result = render(job)
@@ -108,9 +133,60 @@ def _render_here(render: Renderer, job: RenderJob) -> Rendered:
     return Rendered(job, pdf, None, time.perf_counter() - start, headline)
 
 
-def render_in_order(jobs: Iterable[RenderJob], render: Renderer, *, workers: int = 2,
-                    ahead: int | None = None) -> Iterator[Rendered]:
-    """Renders ``jobs`` in ``workers`` processes (0: here, one by one) and yields them in order."""
+class _Pool:
+    """``spawn`` worker processes that say when they start each job, and that can be stopped mid-job."""
+
+    def __init__(self, render: Renderer, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._render = render
+        self._starts: SimpleQueue[int] = context.SimpleQueue()
+        self._started: dict[int, float] = {}  # job number -> when this process heard it started
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                             initializer=_worker_setup, initargs=(self._starts,))
+
+    def submit(self, number: int, job: RenderJob) -> Future[Rendered]:
+        return self._executor.submit(_render_here, self._render, job, number)
+
+    def result(self, number: int, future: Future[Rendered], timeout: float) -> Rendered:
+        """The job's result. TimeoutError once it has rendered for ``timeout`` seconds: counted from its
+        start in a worker, so starting the processes and waiting for a free one do not count."""
+        while True:
+            while not self._starts.empty():
+                self._started.setdefault(self._starts.get(), time.monotonic())
+            started = self._started.get(number)
+            wait = _POLL if started is None else started + timeout - time.monotonic()
+            try:
+                rendered = future.result(timeout=max(wait, 0.0))
+            except TimeoutError:
+                if started is not None and time.monotonic() >= started + timeout:
+                    raise
+                continue
+            self._started.pop(number, None)
+            return rendered
+
+    def close(self) -> None:
+        """Waits for the workers to finish (idle ones end at once)."""
+        self._executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Ends the workers now, in the middle of a job if need be."""
+        # ProcessPoolExecutor only offers this from Python 3.14 (terminate_workers); before, its
+        # processes are reachable only through this attribute.
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5.0)
+            if process.is_alive():  # SIGTERM blocked or ignored: no choice left
+                process.kill()
+                process.join(5.0)
+
+
+def render_in_order(jobs: Iterable[RenderJob], render: Renderer, *, workers: int = 2, ahead: int | None = None,
+                    timeout: float = RENDER_TIMEOUT) -> Iterator[Rendered]:
+    """Renders ``jobs`` in ``workers`` processes and yields them in order; ``timeout``: seconds one job
+    may take. ``workers=0`` renders here, one by one, with no timeout (nothing could stop it)."""
     if workers <= 0:
         for job in jobs:
             yield _render_here(render, job)
@@ -120,27 +196,36 @@ def render_in_order(jobs: Iterable[RenderJob], render: Renderer, *, workers: int
     except (pickle.PicklingError, AttributeError, TypeError) as error:
         raise TypeError(f"the renderer must be a top-level function to run in a process pool: {error}") from None
     ahead = ahead or workers * 2
-    todo = iter(jobs)
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    in_flight: deque[tuple[RenderJob, Future[Rendered]]] = deque()
+    todo = enumerate(jobs)  # the number tells a job's "started" note from the others'
+    pool = _Pool(render, workers)
+    in_flight: deque[tuple[int, RenderJob, Future[Rendered]]] = deque()
     try:
         while True:
-            while len(in_flight) < ahead and (job := next(todo, None)) is not None:
-                in_flight.append((job, pool.submit(_render_here, render, job)))
+            while len(in_flight) < ahead and (item := next(todo, None)) is not None:
+                number, job = item
+                in_flight.append((number, job, pool.submit(number, job)))
             if not in_flight:
                 return
-            job, future = in_flight.popleft()
+            number, job, future = in_flight[0]  # stays in flight until its result is in hand
+            start = time.monotonic()
             try:
-                result = future.result()
-            except BrokenProcessPool:
-                # A worker died (a crash in a native library, the OOM killer): the pool is unusable.
-                # Blame the job we were waiting for, start a new pool and render the others again.
-                result = Rendered(job, None, "the rendering process stopped unexpectedly", 0.0)
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-                in_flight = deque((other, pool.submit(_render_here, render, other)) for other, _ in in_flight)
+                result = pool.result(number, future, timeout)
+                in_flight.popleft()
+            except (BrokenProcessPool, TimeoutError) as failure:
+                # A worker died (a crash in a native library, the OOM killer) and the pool with it, or one
+                # is stuck: blame the job we were waiting for, start a new pool and render the others again.
+                if isinstance(failure, BrokenProcessPool):
+                    error = "the rendering process stopped unexpectedly"
+                else:
+                    error = f"rendering took longer than {timeout:g} s"
+                result = Rendered(job, None, error, time.monotonic() - start)
+                pool.stop()
+                pool = _Pool(render, workers)
+                in_flight = deque((n, other, pool.submit(n, other)) for n, other, _ in list(in_flight)[1:])
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
+        # Jobs still in flight (interrupted, or the caller stopped early): nobody wants them.
+        if in_flight:
+            pool.stop()
+        else:
+            pool.close()

@@ -6,9 +6,11 @@ failure is classified by *where* it happened:
 
 - before the final ``.`` of DATA the server holds nothing: a 4xx, a dropped connection or a timeout
   is temporary and the message can be sent again (``deferred``);
-- a 5xx is permanent for the recipients it concerns (``refused``);
-- after the final ``.`` the server may have queued the message even if its answer never arrives:
-  the outcome is ``in_doubt`` and the message must not be sent again without a person deciding.
+- a 5xx is permanent for the recipients it concerns (``refused``); what RCPT answered for a recipient
+  stands whatever happens to the connection afterwards;
+- after the final ``.`` the server may have queued the message unless it says otherwise with a 4xx
+  or 5xx: when its answer never arrives, or is not an SMTP reply, the outcome is ``in_doubt`` and the
+  message must not be sent again without a person deciding.
 
 Connection problems (cannot connect, TLS, login) raise :class:`SessionError`; everything about
 one message comes back in a :class:`TransactionResult`. Text from the server is scrubbed of the
@@ -32,12 +34,26 @@ __all__ = ["Mailer", "Reply", "RetryPolicy", "SessionError", "Transaction", "Tra
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """A server's answer. ``code`` is -1 when smtplib could not read one, 0 for no answer at all.
+
+    >>> [(code, Reply(code, "").temporary, Reply(code, "").permanent) for code in (250, 451, 550, -1)]
+    [(250, False, False), (451, True, False), (550, False, True), (-1, False, False)]
+    """
+
     code: int
     text: str
 
     @property
+    def positive(self) -> bool:
+        return 200 <= self.code < 300
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+    @property
     def permanent(self) -> bool:
-        return self.code >= 500
+        return 500 <= self.code < 600
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}".strip()
@@ -63,6 +79,7 @@ class Transaction:
     # hand but not yet recorded by the caller), done (given up before DATA ended: nothing queued)
     phase: str = "new"
     accepted: list[str] = field(default_factory=list)
+    refused_at_rcpt: dict[str, Reply] = field(default_factory=dict)  # RCPT answers other than 250/251
 
     @property
     def in_doubt(self) -> bool:
@@ -104,6 +121,12 @@ class RetryPolicy:
 _DROPPED = OSError
 
 
+def _sort(result: TransactionResult, failed: dict[str, Reply]) -> None:
+    """Puts each refused recipient where its reply says: refused for good (5xx), else deferred."""
+    for recipient, reply in failed.items():
+        (result.refused if reply.permanent else result.deferred)[recipient] = reply
+
+
 class Mailer:
     """Sends transactions over one connection, opening (again) when needed."""
 
@@ -134,63 +157,73 @@ class Mailer:
     def _reply(self, code: int, text: bytes | str) -> Reply:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        return Reply(code, self.redact(" ".join(text.split())))
+        return Reply(code, self._one_line(text))
+
+    def _one_line(self, text: str) -> str:
+        # Scrubbed before the white space is collapsed: collapsing first could change the password's
+        # own spaces and hide it from the scrubbing.
+        return " ".join(self.redact(text).split())
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
         assert config.host is not None  # check_sendable
-        where = f"SMTP server {config.server}"
+        smtp: smtplib.SMTP | None = None
         try:
             if config.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, local_hostname=_hostname(),
-                                                      timeout=config.timeout, context=self._ssl)
+                smtp = smtplib.SMTP_SSL(config.host, config.port, local_hostname=_hostname(),
+                                        timeout=config.timeout, context=self._ssl)
             else:
                 smtp = smtplib.SMTP(config.host, config.port, local_hostname=_hostname(), timeout=config.timeout)
-        except ssl.SSLError as error:
-            raise SessionError(f"{where}: TLS failed: {self.redact(str(error))}", permanent=True) from None
-        except smtplib.SMTPConnectError as error:
-            reply = self._reply(error.smtp_code, error.smtp_error)
-            raise SessionError(f"{where} refused the connection: {reply}", permanent=False) from None
-        except _DROPPED as error:
-            raise SessionError(f"cannot reach {where}: {self.redact(str(error))}", permanent=False) from None
-        try:
-            smtp.ehlo()
-            if config.security == "starttls":
-                if not smtp.has_extn("starttls"):
-                    raise SessionError(f"{where} does not offer STARTTLS", permanent=True)
-                # smtplib returns (not raises) a refusal here; going on would log in in plain text.
-                reply = self._reply(*smtp.starttls(context=self._ssl))
-                if reply.code != 220:
-                    raise SessionError(f"{where} refused STARTTLS: {reply}", permanent=reply.permanent)
-                smtp.ehlo()
-            if config.user:
-                if self._password is None:
-                    raise SessionError(
-                        f"no password for {config.user}: set KPI_XL_SMTP_PASSWORD or store it with "
-                        f"`keyring set kpi_xl:{config.host} {config.user}`", permanent=True)
-                smtp.login(config.user, self._password.reveal())
-        except SessionError:
-            smtp.close()
-            raise
-        except smtplib.SMTPAuthenticationError as error:
-            smtp.close()
-            reply = self._reply(error.smtp_code, error.smtp_error)
-            raise SessionError(f"{where} did not accept the login of {config.user}: {reply}",
-                                    permanent=reply.permanent) from None
-        except ssl.SSLError as error:
-            smtp.close()
-            raise SessionError(f"{where}: TLS failed: {self.redact(str(error))}", permanent=True) from None
-        except smtplib.SMTPNotSupportedError as error:
-            smtp.close()
-            raise SessionError(f"{where}: {self.redact(str(error))}", permanent=True) from None
-        except smtplib.SMTPResponseException as error:
-            smtp.close()
-            reply = self._reply(error.smtp_code, error.smtp_error)
-            raise SessionError(f"{where}: {reply}", permanent=reply.permanent) from None
-        except _DROPPED as error:
-            smtp.close()
-            raise SessionError(f"{where}: {self.redact(str(error))}", permanent=False) from None
+            self._greet(smtp)
+        except BaseException as error:
+            if smtp is not None:
+                smtp.close()
+            if isinstance(error, SessionError) or not isinstance(error, OSError):
+                raise
+            raise self._session_error(error, connected=smtp is not None) from None
         return smtp
+
+    def _greet(self, smtp: smtplib.SMTP) -> None:
+        """EHLO, STARTTLS and the login, on a connection just opened."""
+        config = self.config
+        smtp.ehlo()
+        if config.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise SessionError(f"SMTP server {config.server} does not offer STARTTLS", permanent=True)
+            # smtplib returns (not raises) a refusal here; going on would log in in plain text.
+            reply = self._reply(*smtp.starttls(context=self._ssl))
+            if reply.code != 220:
+                raise SessionError(f"SMTP server {config.server} refused STARTTLS: {reply}",
+                                   permanent=not reply.temporary)
+            smtp.ehlo()
+        if config.user:
+            if self._password is None:
+                raise SessionError(
+                    f"no password for {config.user}: set KPI_XL_SMTP_PASSWORD or store it with "
+                    f"`keyring set kpi_xl:{config.host} {config.user}`", permanent=True)
+            smtp.login(config.user, self._password.reveal())
+
+    def _session_error(self, error: OSError, *, connected: bool) -> SessionError:
+        """What went wrong while opening the session, and whether trying again later can help: only a
+        dropped or unreachable connection and a 4xx can; smtplib's other verdicts ("No suitable
+        authentication method found", a 5xx, TLS refused) will be the same next time."""
+        where = f"SMTP server {self.config.server}"
+        text = self._one_line(str(error))
+        if isinstance(error, ssl.SSLError):
+            return SessionError(f"{where}: TLS failed: {text}", permanent=True)
+        if isinstance(error, smtplib.SMTPResponseException):
+            reply = self._reply(error.smtp_code, error.smtp_error)
+            if isinstance(error, smtplib.SMTPConnectError):
+                message = f"{where} refused the connection: {reply}"
+            elif isinstance(error, smtplib.SMTPAuthenticationError):
+                message = f"{where} did not accept the login of {self.config.user}: {reply}"
+            else:
+                message = f"{where}: {reply}"
+            return SessionError(message, permanent=not reply.temporary)
+        if isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(error, smtplib.SMTPException):
+            # Dropped, reset, timed out, refused at the TCP level: another try may get through.
+            return SessionError(f"{where}: {text}" if connected else f"cannot reach {where}: {text}", permanent=False)
+        return SessionError(f"{where}: {text}", permanent=True)
 
     def send(self, txn: Transaction, *, before_data: Callable[[list[str]], list[str]]) -> TransactionResult:
         """Runs ``txn``. ``before_data(accepted)`` records "sending" and returns who may still be sent to.
@@ -218,33 +251,33 @@ class Mailer:
             raise
 
     def _lost(self, txn: Transaction, error: BaseException) -> TransactionResult:
+        """The connection went away during ``txn``: each recipient's outcome from how far it got."""
         result = TransactionResult()
-        reason = self.redact(" ".join(str(error).split()) or type(error).__name__)
+        _sort(result, txn.refused_at_rcpt)  # refused at RCPT: that answer holds, lost connection or not
+        reason = self._one_line(str(error)) or type(error).__name__
         if txn.in_doubt:
             reply = Reply(0, f"the connection was lost while the server confirmed the message ({reason})")
             result.in_doubt = dict.fromkeys(txn.accepted, reply)
         else:
             reply = Reply(0, f"the connection was lost ({reason})")
-            result.deferred = dict.fromkeys(txn.recipients, reply)
+            result.deferred.update((r, reply) for r in txn.recipients if r not in txn.refused_at_rcpt)
         return result
 
     def _run(self, smtp: smtplib.SMTP, txn: Transaction,
              before_data: Callable[[list[str]], list[str]]) -> TransactionResult:
         result = TransactionResult()
-        txn.phase, txn.accepted = "envelope", []
+        txn.phase, txn.accepted, txn.refused_at_rcpt = "envelope", [], {}
         options = [f"SIZE={len(txn.payload)}"] if smtp.has_extn("size") else []
         reply = self._reply(*smtp.mail(txn.sender, options))
         if reply.code != 250:
             return self._abandon(smtp, txn, result, dict.fromkeys(txn.recipients, reply))
-        refused = {}
         for recipient in txn.recipients:
             reply = self._reply(*smtp.rcpt(recipient))
             if reply.code in (250, 251):
                 txn.accepted.append(recipient)
             else:
-                refused[recipient] = reply
-        for recipient, reply in refused.items():
-            (result.refused if reply.permanent else result.deferred)[recipient] = reply
+                txn.refused_at_rcpt[recipient] = reply
+        _sort(result, txn.refused_at_rcpt)
         if not txn.accepted:
             return self._abandon(smtp, txn, result, {})
         mine = set(before_data(list(txn.accepted)))
@@ -272,21 +305,28 @@ class Mailer:
         with contextlib.suppress(OSError):  # the answer is in: a socket gone bad now changes nothing
             if smtp.sock is not None:
                 smtp.sock.settimeout(self.config.timeout)
-        if reply.code == 250:
+        if reply.positive:
             result.delivered = list(txn.accepted)
-        else:
-            (result.refused if reply.permanent else result.deferred).update(dict.fromkeys(txn.accepted, reply))
+        elif reply.temporary or reply.permanent:  # the server said it does not have the message
+            _sort(result, dict.fromkeys(txn.accepted, reply))
             if reply.code == 421:
                 self._drop()
+        else:
+            # Not an SMTP reply (smtplib's -1) or a code that means nothing here: the server may well
+            # have queued the message, as when the answer is lost. The conversation is out of step too.
+            shown = f" ({reply.text})" if reply.text else ""
+            doubt = Reply(reply.code, f"the server's answer to the message was not an SMTP reply{shown}")
+            result.in_doubt = dict.fromkeys(txn.accepted, doubt)
+            self._drop()
         return result
 
     def _abandon(self, smtp: smtplib.SMTP, txn: Transaction, result: TransactionResult,
                  failed: dict[str, Reply]) -> TransactionResult:
-        for recipient, reply in failed.items():
-            (result.refused if reply.permanent else result.deferred)[recipient] = reply
+        _sort(result, failed)
         txn.phase = "done"
-        if any(reply.code == 421 for reply in failed.values()):
-            self._drop()  # 421: the server is closing the connection
+        if any(reply.code == 421 or reply.code < 0 for reply in failed.values()):
+            # 421: the server is closing the connection; -1, an answer smtplib could not read: out of step.
+            self._drop()
         else:
             try:
                 smtp.rset()
