@@ -191,3 +191,16 @@ def test_status_colours_in_the_stylesheet_match_the_charts():
     for status, colour in STATUS_COLOURS.items():
         assert f".status-{status.value} {{ border-left-color: {colour}; }}" in css
         assert f"td.status-{status.value} .symbol {{ color: {colour}; }}" in css
+
+
+def test_pdf_and_email_figures_come_from_one_evaluation_of_the_goals(monkeypatch):
+    from kpi_xl.report import api
+
+    data = make_workbook()
+    calls = []
+    real = api.evaluate_goals
+    monkeypatch.setattr(api, "evaluate_goals", lambda *a, **k: calls.append(a) or real(*a, **k))
+    pdf, figures = api.render_report_with_figures(data, CLIENT, PERIOD)
+    assert len(calls) == 1
+    assert figures == api.email_figures(data, CLIENT, PERIOD)
+    assert CLIENT in pdf_text(pdf)

@@ -81,13 +81,12 @@ def render_report(job: RenderJob) -> ReportFile:
     for every client would cost a third of a second each.
     """
     from kpi_xl.core.periods import Month
-    from kpi_xl.report import email_figures, render_report_pdf
+    from kpi_xl.report import render_report_with_figures
 
     status = os.stat(job.workbook)
     data = _read_workbook(str(job.workbook), status.st_mtime_ns, status.st_size)
     period = Month.parse(job.period)
-    return ReportFile(render_report_pdf(data, job.client, period, job.locale),
-                      email_figures(data, job.client, period, job.locale))
+    return ReportFile(*render_report_with_figures(data, job.client, period, job.locale))
 
 
 @lru_cache(maxsize=2)

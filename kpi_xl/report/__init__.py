@@ -15,6 +15,7 @@ __all__ = [
     "headline_figures",
     "render_client_pdf",
     "render_report_pdf",
+    "render_report_with_figures",
     "report_html",
     "write_reports",
 ]
@@ -24,6 +25,7 @@ _HOMES = {
     "headline_figures": "kpi_xl.report.api",
     "render_client_pdf": "kpi_xl.report.api",
     "render_report_pdf": "kpi_xl.report.api",
+    "render_report_with_figures": "kpi_xl.report.api",
     "report_html": "kpi_xl.report.api",
     "write_reports": "kpi_xl.report.pool",
 }

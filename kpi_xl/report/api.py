@@ -7,35 +7,90 @@ client's own (Clients sheet).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import label_of
+from kpi_xl.core.tracking import GoalStatus
 from kpi_xl.i18n import resolve_locale, translator
 from kpi_xl.report.context import SUMMARY_ORDER, Report, build_report, goals_csv, headline, in_period
 from kpi_xl.report.pdf import Attachment, html_to_pdf
 from kpi_xl.report.render import STYLESHEET, render_html, report_dir
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["email_figures", "headline_figures", "render_client_pdf", "render_report_pdf", "report_html"]
+__all__ = [
+    "email_figures",
+    "headline_figures",
+    "render_client_pdf",
+    "render_report_pdf",
+    "render_report_with_figures",
+    "report_html",
+]
 
 
-def _check(data: WorkbookData, client: str, locale: str | None) -> str:
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What every output of one client's report starts from: the locale, the client's rows and its
+    goals evaluated on the period's last day, computed once."""
+
+    client: str
+    period: Month
+    locale: str
+    data: WorkbookData
+    statuses: list[GoalStatus]
+
+
+def _prepare(data: WorkbookData, client: str, period: Month, locale: str | None) -> _Prepared:
     if client not in data.clients:
         known = ", ".join(sorted(data.clients)) or "none"
         raise WorkbookError("Clients", None, f"no client named {client!r} (clients: {known})")
-    return resolve_locale(locale or data.clients[client].locale)
+    locale = resolve_locale(locale or data.clients[client].locale)
+    data = client_slice(data, client)
+    return _Prepared(client, period, locale, data, evaluate_goals(data, period.last_day, client))
+
+
+def _html(p: _Prepared) -> tuple[str, Report]:
+    report = build_report(p.data, p.client, p.period, p.locale, p.statuses)
+    return render_html(report, p.locale), report
+
+
+def _pdf(p: _Prepared, pdf_a: bool) -> bytes:
+    html, _ = _html(p)
+    attachments: tuple[Attachment, ...] = ()
+    if pdf_a:
+        description = translator(p.locale).gettext("Goal table of the report, as CSV")
+        csv = goals_csv(p.statuses, p.client, p.period).encode("utf-8")
+        attachments = (Attachment("goals.csv", csv, description),)
+    created = dt.datetime.combine(p.period.last_day, dt.time(23, 59))
+    return html_to_pdf(html, report_dir(), stylesheets=(report_dir() / STYLESHEET,),
+                       pdf_a=pdf_a, attachments=attachments, created=created)
+
+
+def _headline(p: _Prepared) -> dict[str, str]:
+    return headline(p.data, p.client, p.period, p.locale, p.statuses)
+
+
+def _email_figures(p: _Prepared) -> dict[str, str]:
+    figures = _headline(p)
+    shown = [s for s in p.statuses if in_period(s, p.period)]
+    _ = translator(p.locale).gettext
+    counts = [figures[status.value] for status in SUMMARY_ORDER if any(s.status is status for s in shown)]
+    cost = _(label_of("cost"))
+    return {
+        _("Goals"): ", ".join(counts) or figures["goals"],
+        _("Revenue"): figures["revenue"],
+        cost[:1].upper() + cost[1:]: figures["cost"],
+        _("Conversions"): figures["conversions"],
+        _("Data up to"): figures["data_up_to"],
+    }
 
 
 def report_html(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> tuple[str, Report]:
     """The report as HTML (what WeasyPrint renders) and the content it was made from."""
-    locale = _check(data, client, locale)
-    data = client_slice(data, client)
-    statuses = evaluate_goals(data, period.last_day, client)
-    report = build_report(data, client, period, locale, statuses)
-    return render_html(report, locale), report
+    return _html(_prepare(data, client, period, locale))
 
 
 def render_report_pdf(
@@ -43,17 +98,15 @@ def render_report_pdf(
 ) -> bytes:
     """One client's report for ``period`` as PDF bytes; ``pdf_a`` makes it PDF/A-3b with the goal
     table embedded as ``goals.csv``."""
-    locale = _check(data, client, locale)
-    data = client_slice(data, client)
-    statuses = evaluate_goals(data, period.last_day, client)
-    report = build_report(data, client, period, locale, statuses)
-    attachments: tuple[Attachment, ...] = ()
-    if pdf_a:
-        description = translator(locale).gettext("Goal table of the report, as CSV")
-        attachments = (Attachment("goals.csv", goals_csv(statuses, client, period).encode("utf-8"), description),)
-    created = dt.datetime.combine(period.last_day, dt.time(23, 59))
-    return html_to_pdf(render_html(report, locale), report_dir(), stylesheets=(report_dir() / STYLESHEET,),
-                       pdf_a=pdf_a, attachments=attachments, created=created)
+    return _pdf(_prepare(data, client, period, locale), pdf_a)
+
+
+def render_report_with_figures(
+    data: WorkbookData, client: str, period: Month, locale: str | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """The PDF and its e-mail's figures (:func:`email_figures`) from one evaluation of the goals."""
+    prepared = _prepare(data, client, period, locale)
+    return _pdf(prepared, False), _email_figures(prepared)
 
 
 def render_client_pdf(workbook_path: str, client: str, period: str, locale: str | None) -> bytes:
@@ -68,25 +121,10 @@ def headline_figures(data: WorkbookData, client: str, period: Month, locale: str
     """Formatted figures for the e-mail: ``client``, ``period``, ``goals`` (a sentence), one entry per
     status (``achieved``, ``on_track``, ``at_risk``, ``off_track``, ``missed`` when any), ``cost``,
     ``revenue``, ``conversions`` and ``data_up_to``."""
-    locale = _check(data, client, locale)
-    data = client_slice(data, client)
-    return headline(data, client, period, locale, evaluate_goals(data, period.last_day, client))
+    return _headline(_prepare(data, client, period, locale))
 
 
 def email_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:
     """The headline figures as the report's e-mail lists them: translated label -> formatted value.
     Only the statuses some goal has are counted: in a short e-mail "0 goals missed" is noise."""
-    locale = _check(data, client, locale)
-    data = client_slice(data, client)
-    statuses = [s for s in evaluate_goals(data, period.last_day, client) if in_period(s, period)]
-    figures = headline(data, client, period, locale, statuses)
-    _ = translator(locale).gettext
-    counts = [figures[status.value] for status in SUMMARY_ORDER if any(s.status is status for s in statuses)]
-    cost = _(label_of("cost"))
-    return {
-        _("Goals"): ", ".join(counts) or figures["goals"],
-        _("Revenue"): figures["revenue"],
-        cost[:1].upper() + cost[1:]: figures["cost"],
-        _("Conversions"): figures["conversions"],
-        _("Data up to"): figures["data_up_to"],
-    }
+    return _email_figures(_prepare(data, client, period, locale))
