@@ -25,7 +25,7 @@ import math
 from itertools import chain
 
 from kpi_xl.core.errors import InvalidValueError, PropagatedExcelError, WrongTypeError
-from kpi_xl.core.periods import excel_serial_date
+from kpi_xl.core.periods import date_from_text, excel_serial_date
 
 __all__ = ["EXCEL_ERRORS", "date_value", "numbers", "optional_number", "optional_text", "total"]
 
@@ -150,8 +150,6 @@ def date_value(name: str, value: object, default: dt.date | None = None) -> dt.d
     if type(value) is str:
         if value in EXCEL_ERRORS:
             raise PropagatedExcelError(value)
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        if (day := date_from_text(value)) is not None:
+            return day
     raise WrongTypeError(name, value, "a date")

@@ -38,10 +38,12 @@ def format_table(rows: list[list[str]]) -> str:
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    from kpi_xl.core.periods import date_from_text
+
+    day = date_from_text(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    return day
 
 
 def _cmd_kpis(args: argparse.Namespace, out: TextIO) -> int:

@@ -16,12 +16,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Month", "days_between", "excel_serial_date", "last_complete_month", "shift_year"]
+__all__ = ["Month", "date_from_text", "days_between", "excel_serial_date", "last_complete_month", "shift_year"]
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LAST_SERIAL = 2958465            # 9999-12-31
 
 _PERIOD = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?", re.ASCII)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -113,3 +114,22 @@ def excel_serial_date(serial: float) -> dt.date | None:
     if days == 60:
         return None
     return _EXCEL_EPOCH + dt.timedelta(days=days if days > 60 else days + 1)
+
+
+def date_from_text(text: str) -> dt.date | None:
+    """The date a text spells in ISO form (``2026-10-31``, a time may follow); None otherwise.
+
+    The one rule for dates typed as text, in the workbook and in the Excel functions alike.
+
+    >>> date_from_text(" 2026-10-31 "), date_from_text("2026-10-31 08:30")
+    (datetime.date(2026, 10, 31), datetime.date(2026, 10, 31))
+    >>> date_from_text("31/10/2026"), date_from_text("20261031"), date_from_text("2026-02-30")
+    (None, None, None)
+    """
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None

@@ -34,7 +34,7 @@ from babel.numbers import list_currencies
 
 from kpi_xl.cells import EXCEL_ERRORS
 from kpi_xl.core.errors import KpiError
-from kpi_xl.core.periods import excel_serial_date
+from kpi_xl.core.periods import date_from_text, excel_serial_date
 from kpi_xl.core.registry import N_, get
 from kpi_xl.i18n import SUPPORTED_LOCALES, resolve_locale
 from kpi_xl.workbook.grid import NO_VALUE
@@ -160,9 +160,6 @@ def number_from_text(text: str) -> float | None:
     return number / 100 if percent else number
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?")
-
-
 def _special(value: object) -> object:
     """INVALID or a _Bad for a cell that is an error, a formula without value or under a merge; else None."""
     if value is COVERED or value is INVALID:
@@ -214,11 +211,8 @@ def _date(value: object, column: str) -> object:
     if t is float or t is int:
         if (found := excel_serial_date(value)) is not None:  # type: ignore[arg-type]
             return found
-    elif t is str and _ISO_DATE.fullmatch(text := value.strip()):  # type: ignore[union-attr]
-        try:
-            return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            pass
+    elif t is str and (found := date_from_text(value)) is not None:  # type: ignore[arg-type]
+        return found
     return _Bad((NOT_DATE, {"column": column, "value": display(value)}))
 
 
