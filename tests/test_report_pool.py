@@ -62,10 +62,20 @@ def test_locale_override_and_one_client_in_process(tmp_path):
 
 
 def test_a_slice_renders_like_the_whole_workbook():
+    from kpi_xl.core.goals import evaluate_goals
+    from kpi_xl.report.context import build_report
+    from kpi_xl.report.render import render_html
+
     data = two_clients()
     part = client_slice(data, CLIENT)
     assert set(part.actuals.clients) == {CLIENT} and len(part.actuals) == len(data.actuals) // 2
     assert {g.client for g in part.goals} == {CLIENT} and list(part.clients) == [CLIENT]
+
+    def html(source):
+        statuses = evaluate_goals(source, PERIOD.last_day, CLIENT)
+        return render_html(build_report(source, CLIENT, PERIOD, "en_US", statuses), "en_US")
+
+    assert html(part) == html(data)
 
 
 @pytest.mark.parametrize(
