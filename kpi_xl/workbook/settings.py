@@ -49,7 +49,6 @@ THRESHOLDS = N_("at_risk_min ({low}) must not be above on_track_min ({high})")
 Report = Callable[..., None]
 _BAD = object()
 _COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
-_CHOICES = SETTING_CHOICES
 
 
 def _text(value: object) -> object:
@@ -108,7 +107,7 @@ def _email(value: object) -> object:
 def _choice(key: str) -> Callable[[object], object]:
     def parse(value: object) -> object:
         text = str(_text(value)).lower()
-        return text if text in _CHOICES[key] else _BAD
+        return text if text in SETTING_CHOICES[key] else _BAD
     return parse
 
 
@@ -153,7 +152,8 @@ def settings_from_rows(rows: Iterable[tuple[int, object, object]], report: Repor
         parse, template = _PARSERS[key]
         parsed = parse(value)
         if parsed is _BAD:
-            choices = {"choices": ", ".join(_CHOICES.get(key, SUPPORTED_LOCALES))} if "{choices}" in template else {}
+            allowed = SETTING_CHOICES.get(key, SUPPORTED_LOCALES)
+            choices = {"choices": ", ".join(allowed)} if "{choices}" in template else {}
             report(row, "value", template, key=key, value=display(value), **choices)
             continue
         values[key] = parsed
