@@ -60,10 +60,20 @@ class ActualsView:
         wanted.sort(key=actuals.dates.__getitem__)
         self.dates: list[dt.date] = [actuals.dates[i] for i in wanted]
         self._channels = [actuals.channels[i] for i in wanted]
-        self._columns = {name: [col[i] for i in wanted] for name, col in actuals.measures.items()}
+        self._rows = wanted
+        self._measures = actuals.measures
+        # A view reads a few of the ~34 measures: each column is copied the first time it is asked for.
+        self._columns: dict[str, list[float | None]] = {}
 
     def __len__(self) -> int:
         return len(self.dates)
+
+    def _column(self, measure: str) -> list[float | None]:
+        column = self._columns.get(measure)
+        if column is None:
+            source = self._measures[measure]
+            column = self._columns[measure] = [source[i] for i in self._rows]
+        return column
 
     def channels(self) -> list[str]:
         return sorted({c for c in self._channels if c})
@@ -82,7 +92,7 @@ class ActualsView:
     def total(self, measure: str, start: dt.date, end: dt.date) -> float | None:
         """One measure over the window; None when no row in it has a value."""
         lo, hi = self._bounds(start, end)
-        column = self._columns[measure]
+        column = self._column(measure)
         aggregation = MEASURES[measure].aggregation
         if aggregation is Aggregation.SUM:
             values = [v for v in column[lo:hi] if v is not None]
