@@ -77,6 +77,7 @@ def run(job_json: str, wheels_json: str = "[]", load_seconds: float = 0.0) -> st
             registered[name] = {
                 "doc": meta["ret"]["doc"],
                 "namespace": meta["namespace"],
+                "other_options": meta.get("ignored", {}),  # the stand-in keeps what Lite ignores
                 "args": [[a["name"], a["doc"], a["options"], "optional" in a] for a in meta["args"]],
             }
     results = []

@@ -13,22 +13,29 @@ globalThis.fetch = async (url) => {
   throw new Error(`network access attempted: ${url}`);
 };
 
-const started = performance.now();
-const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href);
-const pyodide = await loadPyodide({
-  indexURL: pyodideDir.endsWith("/") ? pyodideDir : pyodideDir + "/",
-  stdout: (line) => process.stderr.write(line + "\n"),
-  stderr: (line) => process.stderr.write(line + "\n"),
-});
-const loaded = performance.now();
+// Errors as their message only (a PythonError's message is the Python traceback), not Node's dump
+// of the minified line that threw.
+try {
+  const started = performance.now();
+  const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href);
+  const pyodide = await loadPyodide({
+    indexURL: pyodideDir.endsWith("/") ? pyodideDir : pyodideDir + "/",
+    stdout: (line) => process.stderr.write(line + "\n"),
+    stderr: (line) => process.stderr.write(line + "\n"),
+  });
+  const loaded = performance.now();
 
-// Wheels go into Pyodide's in-memory file system; the runner unpacks them into site-packages.
-pyodide.FS.mkdirTree("/tmp/wheels");
-const inside = wheels.map((wheel) => {
-  const path = `/tmp/wheels/${basename(wheel)}`;
-  pyodide.FS.writeFile(path, readFileSync(wheel));
-  return path;
-});
-pyodide.runPython(readFileSync(runnerPath, "utf8"));
-const run = pyodide.globals.get("run");
-process.stdout.write(run(readFileSync(jobPath, "utf8"), JSON.stringify(inside), (loaded - started) / 1000));
+  // Wheels go into Pyodide's in-memory file system; the runner unpacks them into site-packages.
+  pyodide.FS.mkdirTree("/tmp/wheels");
+  const inside = wheels.map((wheel) => {
+    const path = `/tmp/wheels/${basename(wheel)}`;
+    pyodide.FS.writeFile(path, readFileSync(wheel));
+    return path;
+  });
+  pyodide.runPython(readFileSync(runnerPath, "utf8"));
+  const run = pyodide.globals.get("run");
+  process.stdout.write(run(readFileSync(jobPath, "utf8"), JSON.stringify(inside), (loaded - started) / 1000));
+} catch (error) {
+  process.stderr.write(`${error?.message ?? error}\n`);
+  process.exit(1);
+}
