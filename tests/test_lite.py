@@ -112,6 +112,8 @@ def test_lite_shapes_give_the_classic_results(name, args):
         ("KPI_CTR", [[[5, 7]], [[1000, 200]]], 0.01),
         ("KPI_CPA", [[100, "#REF!"], 4], "#REF!"),                   # an error cell, as err_to_str gives it
         ("KPI_CPA", [100, None], "#DIV/0!"),
+        ("KPI_CPA", [[250, None, 0.5], [4, 6]], 25.05),              # whole and fractional numbers mixed
+        ("KPI_CPA", [[10**400, 1], 1], "#NUM!"),                     # an int too large for a float
         # Date cells arrive as serial numbers: 46296 is 1 Oct 2026, 46326 is 31 Oct, 46310 is 15 Oct.
         ("KPI_PACE", [15000, 31000, 46296, 46326, 46310], 1.0),      # 15 of 31 days: 15,000 of 31,000
         ("KPI_FORECAST", [15000, 46296, 46326, 46310], 31000.0),
