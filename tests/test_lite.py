@@ -67,6 +67,19 @@ def test_importing_lite_loads_nothing_of_the_desktop(in_lite):
     assert out.stdout.strip() == "[]"
 
 
+def test_lite_loads_only_the_core_the_cell_rules_and_the_catalogs():
+    code = "import sys, kpi_xl.lite; print(' '.join(sorted(m for m in sys.modules if m.startswith('kpi_xl'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    edges = {m for m in out.stdout.split() if not m.startswith("kpi_xl.core")}
+    assert edges == {"kpi_xl", "kpi_xl.cells", "kpi_xl.goal_udfs", "kpi_xl.i18n", "kpi_xl.lite", "kpi_xl.resources",
+                     "kpi_xl.udf_base", "kpi_xl.udfs"}
+
+
+def test_no_function_has_annotations_lite_would_take_for_converters():
+    """Lite reads a function's type hints as converters (and must resolve them): the functions have none."""
+    assert {name: fn.__annotations__ for name, fn in FUNCTIONS.items() if fn.__annotations__} == {}
+
+
 def test_lite_results_equal_the_in_process_results(in_lite):
     """The subprocess (stand-in xlwings, desktop packages blocked) computes what this process does."""
     cases = lite_cases()
