@@ -56,6 +56,12 @@ def _range_numbers(name: str, values: list) -> list[float]:
     if len(nums) == len(flat):  # a clean numeric range
         return nums
     others = [v for v in flat if v is not None and type(v) is not float]
+    whole = [v for v in others if type(v) is int]
+    if len(whole) == len(others):  # numbers only, some whole: xlwings Lite passes those as int
+        try:
+            return nums + list(map(float, whole))
+        except OverflowError:
+            raise InvalidValueError(name, max(whole, key=abs), "is too large") from None
     for v in others:  # the first error cell, in reading order, propagates
         if type(v) is str and v in EXCEL_ERRORS:
             raise PropagatedExcelError(v)

@@ -19,6 +19,9 @@ from kpi_xl.core.errors import KpiError
 
 __all__ = ["format_table", "main"]
 
+#: What ``pip install "kpi_xl[desktop]"`` adds to the light core (import names).
+DESKTOP_MODULES = frozenset({"jinja2", "markupsafe", "python_calamine", "weasyprint", "xlsxwriter", "xlwings"})
+
 #: The date commands treat as today; tests replace it to freeze the clock.
 today: Callable[[], dt.date] = dt.date.today
 
@@ -217,6 +220,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 1
     except OSError as error:  # a file that can't be read or written: say which, no traceback
         print(f"kpi-xl: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:  # the light install (kpi_xl without extras, as for xlwings Lite)
+        if (error.name or "").split(".")[0] not in DESKTOP_MODULES:
+            raise
+        print(f"kpi-xl: this command needs the desktop extra ({error.name} is not installed): "
+              "pip install \"kpi_xl[desktop]\"", file=sys.stderr)
         return 1
 
 

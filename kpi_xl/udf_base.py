@@ -2,6 +2,11 @@
 
 :func:`excel_function` applies xlwings' decorators (category kpi_xl, error cells passed as text)
 and records the help texts; :func:`excel_result` turns kpi_xl errors into Excel error text.
+
+``from xlwings import func, arg`` is whatever the running xlwings provides: the classic add-in's
+decorators on Windows, xlwings Lite's in the browser (:mod:`kpi_xl.lite`), no-ops elsewhere. xlwings
+is an optional dependency (the ``desktop`` extra; Lite brings its own), so without it the functions
+are plain Python functions.
 """
 
 from __future__ import annotations
@@ -12,11 +17,19 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import xlwings as xw
-
 from kpi_xl.core import registry
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.registry import Kpi
+
+try:
+    from xlwings import arg as _xl_arg
+    from xlwings import func as _xl_func
+except ImportError:  # the light install (pip install kpi_xl): no Excel here, plain functions
+    def _xl_arg(*_args: Any, **_kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return lambda fn: fn
+
+    def _xl_func(*_args: Any, **_kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return lambda fn: fn
 
 __all__ = ["CATEGORY", "FUNCTIONS", "HELP", "RANGE_HELP", "excel_function", "excel_result", "kpi_doc", "kpi_function"]
 
@@ -40,8 +53,8 @@ def excel_function(doc: str, **arg_docs: str) -> Callable[[Callable[..., Any]], 
             raise RuntimeError(f"{fn.__name__}: help given for {list(arg_docs)}, signature has {params}")
         fn.__doc__ = doc
         for name, text in arg_docs.items():
-            fn = xw.arg(name, doc=text, err_to_str=True)(fn)
-        fn = xw.func(category=CATEGORY)(fn)
+            fn = _xl_arg(name, doc=text, err_to_str=True)(fn)
+        fn = _xl_func(category=CATEGORY)(fn)
         FUNCTIONS[fn.__name__] = fn
         HELP[fn.__name__] = (doc, dict(arg_docs))
         return fn

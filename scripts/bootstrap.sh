@@ -31,6 +31,14 @@ if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   system_packages+=("python3-venv")
 fi
 
+# --- xlwings Lite test, part 1 of 2 (issue 11): Node and npm -------------------------------------
+# tests/test_lite_pyodide.py runs kpi_xl.lite in Pyodide under Node: Debian's nodejs and npm, unless a
+# node and an npm are on PATH already (NodeSource's nodejs, for one, bundles npm: don't mix the two).
+if [ "$mode" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  system_packages+=(nodejs npm)
+fi
+# --- end of xlwings Lite test, part 1 --------------------------------------------------------------
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${system_packages[@]}"; do
@@ -51,8 +59,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-extras=""
-[ "$mode" = test ] && extras="[test]"
+# The desktop extra: reader, template, reports, e-mail, the Windows add-in (plain `pip install kpi_xl`
+# is the light core that xlwings Lite installs).
+extras="[desktop]"
+[ "$mode" = test ] && extras="[desktop,test]"
 stamp=".venv/.kpi_xl-installed-$mode"
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
@@ -62,6 +72,25 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".$extras"
   touch "$stamp"
 fi
+
+# --- xlwings Lite test, part 2 of 2 (issue 11): Pyodide and the core's wheels ----------------------
+# The pinned pyodide npm package (tests/pyodide/package-lock.json; its tarball holds the interpreter
+# and the standard library, nothing is fetched from a CDN) into .cache/pyodide, and the pure-Python
+# wheels of kpi_xl's core dependencies (babel, the version in .venv) into .cache/pyodide/wheels, for
+# Pyodide's Python 3.13. The test itself never downloads.
+if [ "$mode" = test ]; then
+  lite_cache=.cache/pyodide
+  mkdir -p "$lite_cache"
+  if ! cmp -s tests/pyodide/package-lock.json "$lite_cache/package-lock.json" ||
+     [ ! -f "$lite_cache/node_modules/pyodide/package.json" ]; then
+    cp tests/pyodide/package.json tests/pyodide/package-lock.json "$lite_cache/"
+    npm ci --prefix "$lite_cache" --no-audit --no-fund --loglevel=error
+  fi
+  .venv/bin/python -m pip freeze --exclude-editable > "$lite_cache/constraints.txt"
+  .venv/bin/python -m pip download --quiet --no-build-isolation --only-binary=:all: --platform any \
+    --python-version 3.13 --implementation py --abi none -c "$lite_cache/constraints.txt" -d "$lite_cache/wheels" .
+fi
+# --- end of xlwings Lite test, part 2 --------------------------------------------------------------
 
 if [ "$mode" = run ]; then
   .venv/bin/kpi-xl demo --out demo
