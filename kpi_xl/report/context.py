@@ -240,10 +240,19 @@ class _Builder:
         return self._views[channel]
 
     def kpi_label(self, status: GoalStatus) -> str:
+        """The KPI and its channel: "Click-through rate (CTR) – Meta Ads" (KPI names often end in a
+        parenthesis already: a second one, "(CTR) (Meta Ads)", reads as a typo)."""
         name = self._(status.kpi.name)
-        return f"{name} ({status.goal.channel})" if status.goal.channel else name
+        return self._("{kpi} – {channel}").format(kpi=name, channel=status.goal.channel) if status.goal.channel \
+            else name
 
     # -- summary ---------------------------------------------------------------------------------
+
+    def follows(self, n: int) -> str:
+        if not n:
+            return self._("This report follows no goal this month.")
+        return self.ngettext("This report follows {n} goal.", "This report follows {n} goals.", n).format(
+            n=self.fmt.number(n))
 
     def counts(self, statuses: list[GoalStatus]) -> tuple[SummaryCount, ...]:
         ngettext = self.ngettext
@@ -254,11 +263,21 @@ class _Builder:
             Status.OFF_TRACK: lambda n: ngettext("{n} goal off track", "{n} goals off track", n),
             Status.MISSED: lambda n: ngettext("{n} goal missed", "{n} goals missed", n),
         }
+        # Zero is a sentence of its own in most languages ("nenhuma meta atingida", "żaden cel nie
+        # jest zagrożony"), not a plural form: gettext's plural rules have no zero category.
+        none = {
+            Status.ACHIEVED: self._("No goal achieved yet"),
+            Status.ON_TRACK: self._("No goal on track"),
+            Status.AT_RISK: self._("No goal at risk"),
+            Status.OFF_TRACK: self._("No goal off track"),
+        }
         result = []
         for status in SUMMARY_ORDER:
             n = sum(s.status is status for s in statuses)
-            if n or status is not Status.MISSED:  # "0 missed" says nothing; "0 at risk" is news
+            if n:
                 result.append(SummaryCount(status.value, n, texts[status](n).format(n=self.fmt.number(n))))
+            elif status is not Status.MISSED:  # "0 missed" says nothing; "0 at risk" is news
+                result.append(SummaryCount(status.value, n, none[status]))
         return tuple(result)
 
     def win_text(self, s: GoalStatus) -> str:
@@ -266,7 +285,13 @@ class _Builder:
         if s.status is Status.ACHIEVED:
             return self._("{kpi}: target of {target} reached ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
-        return self._("{kpi}: {gap} ahead of plan, {actual} against {expected} expected by now.").format(
+        # "Ahead" and "behind" read as "above" and "below" in several languages ("powyżej planu"),
+        # which is backwards for a CPA: lower-is-better KPIs are "better" or "worse" than plan.
+        if s.kpi.lower_is_better:
+            words = self._("{kpi}: {gap} better than plan, {actual} against {expected} expected by now.")
+        else:
+            words = self._("{kpi}: {gap} ahead of plan, {actual} against {expected} expected by now.")
+        return words.format(
             kpi=kpi, gap=self.gap(s), actual=f.kpi(s.kpi, s.actual),
             expected=f.kpi(s.kpi, s.expected))
 
@@ -280,8 +305,13 @@ class _Builder:
         if s.status is Status.MISSED:
             return self._("{kpi}: missed the target of {target} ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
-        return self._("{kpi}: {gap} behind plan, {actual} against {expected} expected by now; "
-                      "forecast {forecast} for a target of {target}.").format(
+        if s.kpi.lower_is_better:
+            words = self._("{kpi}: {gap} worse than plan, {actual} against {expected} expected by now; "
+                           "forecast {forecast} for a target of {target}.")
+        else:
+            words = self._("{kpi}: {gap} behind plan, {actual} against {expected} expected by now; "
+                           "forecast {forecast} for a target of {target}.")
+        return words.format(
             kpi=kpi, gap=self.gap(s), actual=f.kpi(s.kpi, s.actual),
             expected=f.kpi(s.kpi, s.expected), forecast=f.kpi(s.kpi, s.forecast), target=f.kpi(s.kpi, s.target))
 
@@ -480,8 +510,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         accent=_accent(b.brand),
         freshness=(_("Data up to {date}.").format(date=fmt.date(latest)) if latest is not None
                    else _("No data in the workbook yet.")),
-        headline=b.ngettext("This report follows {n} goal.", "This report follows {n} goals.",
-                            len(shown)).format(n=fmt.number(len(shown))),
+        headline=b.follows(len(shown)),
         counts=b.counts(shown),
         wins=wins,
         risks=risks,
@@ -537,8 +566,7 @@ def headline(data: WorkbookData, client: str, period: Month, locale: str,
     figures = {
         "client": client,
         "period": b.fmt.month_title(period),
-        "goals": b.ngettext("This report follows {n} goal.", "This report follows {n} goals.",
-                            len(shown)).format(n=b.fmt.number(len(shown))),
+        "goals": b.follows(len(shown)),
         **{count.key: count.text for count in b.counts(shown)},
         "cost": MISSING if money["cost"] is None else b.fmt.money(money["cost"]),
         "revenue": MISSING if money["revenue"] is None else b.fmt.money(money["revenue"]),
