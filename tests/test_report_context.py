@@ -121,7 +121,8 @@ def test_stages_in_funnel_order_with_channel_tables():
 
 @pytest.mark.parametrize(
     ("locale", "formula"),
-    [("en_US", "cost / conversions"), ("es_ES", "coste / conversiones"), ("es_MX", "costo / conversiones"), ("pl_PL", "koszt / konwersje")],
+    [("en_US", "cost / conversions"), ("es_ES", "coste / conversiones"), ("es_MX", "costo / conversiones"),
+     ("pl_PL", "koszt / konwersje")],
 )
 def test_appendix_defines_every_kpi_shown_in_the_language(locale, formula):
     report = _report(locale)
