@@ -369,13 +369,18 @@ class _Builder:
     def goal_row(self, s: GoalStatus) -> GoalRow:
         f, kpi = self.fmt, s.kpi
         fill, marker = self.bar_geometry(s)
+        if marker is None or not math.isfinite(marker):
+            bar_alt = self._("Progress toward the target: {progress}.").format(progress=self.progress_text(fill))
+        else:
+            bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
+                progress=self.progress_text(fill), expected=self.progress_text(marker))
         return GoalRow(
             kpi=self._(kpi.name),
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
             progress=self.progress_text(fill),
-            bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status]),
+            bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status], alt=bar_alt),
             status=self._(STATUS_NAMES[s.status]), status_key=s.status.value, symbol=STATUS_SYMBOLS[s.status],
             colour=STATUS_COLOURS[s.status],
             objective=s.goal.objective, notes=s.goal.notes, achievability=self.achievability(s),
@@ -393,13 +398,14 @@ class _Builder:
         months = [first + i for i in range(13)]
         years = [str(m.year) if i == 0 or m.month == 1 else None for i, m in enumerate(months)]
         title = self.kpi_label(s)
+        target = None if kpi.cumulative else s.target  # a window's total target is no monthly line
         trend = charts.trend_chart(
             [f.month_axis(m) for m in months], years, this_year, last_year,
-            None if kpi.cumulative else s.target,  # a window's total target is no monthly line
-            fmt_ticks=self.tick_formatter(kpi), fmt_value=lambda v: f.kpi(kpi, v),
+            target, fmt_ticks=self.tick_formatter(kpi), fmt_value=lambda v: f.kpi(kpi, v),
             labels=charts.TrendLabels(title, self._("Last 13 months"), self._("Same months a year earlier"),
                                       self._("Target")),
             colour=_accent(self.brand), bounds=kpi.bounds,
+            alt=self.trend_alt(title, kpi, months, this_year, last_year, target),
         )
         bullet = charts.bullet_chart(
             s.actual, s.expected, s.target,
@@ -418,6 +424,20 @@ class _Builder:
         status = words.format(status=self._(STATUS_NAMES[s.status]), actual=f.kpi(kpi, s.actual),
                               start=f.date(s.goal.start), end=f.date(s.goal.end))
         return GoalChart(title=title, status=status, bullet=bullet, trend=trend)
+
+    def trend_alt(self, title: str, kpi: Kpi, months: list[Month], this_year: list[float | None],
+                  last_year: list[float | None], target: float | None) -> str:
+        """The trend chart in words, for a screen reader: every month's value, both years, the target."""
+        f = self.fmt
+
+        def series(values: list[float | None], shift: int) -> str:
+            return "; ".join(f"{f.month_title(m - shift)} {f.kpi(kpi, v)}" for m, v in zip(months, values, strict=True))
+
+        parts = [title, f"{self._('Last 13 months')}: {series(this_year, 0)}",
+                 f"{self._('Same months a year earlier')}: {series(last_year, 12)}"]
+        if target is not None:
+            parts.append(self._("Target: {value}").format(value=f.kpi(kpi, target)))
+        return ". ".join(parts) + "."
 
     def tick_formatter(self, kpi: Kpi) -> Callable[[list[float]], list[str]]:
         """Axis labels with as many decimals as the step needs: 92,5 % and 95 %, not 92 % and 95 %."""
