@@ -159,3 +159,11 @@ def test_no_line_of_the_vietnamese_pdf_ends_inside_a_word_group():
     # The groups are there to be kept: the report uses them, in running text that wraps.
     text = pdf_text(_pdf("vi_VN")).lower()
     assert "chuyển đổi" in text and "chi phí" in text and "khách hàng" in text
+
+
+@pytest.mark.parametrize("message", ["No goal is behind plan.", "No goal is ahead of plan yet."])
+def test_polish_sentences_about_any_kpi_say_neither_above_nor_below(message):
+    from kpi_xl.i18n import translator
+
+    text = translator("pl_PL").gettext(message)
+    assert text != message and "poniżej" not in text and "powyżej" not in text
