@@ -1,7 +1,10 @@
 """Locales and gettext catalogs.
 
-kpi_xl speaks the locales below. A locale picks a catalog (``es_MX`` reads the ``es`` catalog) and,
-for Babel, the formats (``es_MX`` groups digits its own way).
+kpi_xl speaks the locales below. A locale picks a catalog and, for Babel, the formats (``es_MX``
+groups digits its own way). Spanish has one complete base catalog, ``es`` (written in the Latin
+American usage that Mexico shares: "costo", "promedio"), and a variant catalog per country that holds
+only the messages worded differently there (``es_ES``: "coste", "medio"). A variant's message wins;
+every other message comes from the base (gettext's fallback chain: es_ES -> es_ES catalog -> es).
 
 >>> resolve_locale("pt-br"), resolve_locale("PL"), resolve_locale(None)
 ('pt_BR', 'pl_PL', 'en_US')
@@ -11,6 +14,8 @@ Traceback (most recent call last):
 kpi_xl.core.errors.UnknownLocaleError: unknown or unsupported locale 'de_DE'
 >>> translator("es_ES").gettext("Conversion rate")
 'Tasa de conversión'
+>>> translator("es_ES").gettext("Cost per acquisition (CPA)"), translator("es_MX").gettext("Cost per acquisition (CPA)")
+('Coste por adquisición (CPA)', 'Costo por adquisición (CPA)')
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ __all__ = [
     "CATALOG_LANGUAGES",
     "DEFAULT_LOCALE",
     "SUPPORTED_LOCALES",
+    "VARIANT_CATALOGS",
     "catalog_language",
     "resolve_locale",
     "translator",
@@ -38,6 +44,9 @@ DEFAULT_LOCALE = "en_US"
 SUPPORTED_LOCALES = ("en_US", "es_ES", "es_MX", "pt_BR", "pl_PL", "vi_VN")
 # The catalogs in locales/: English is the source language, its catalog holds only plural rules.
 CATALOG_LANGUAGES = ("en", "es", "pt_BR", "pl", "vi")
+# Variant catalogs (locales/<variant>/) and the base catalog each falls back to. A variant holds only
+# messages of its base whose wording differs in that country; tests keep it so.
+VARIANT_CATALOGS = {"es_ES": "es", "es_MX": "es"}
 
 _BY_KEY = {loc.lower(): loc for loc in SUPPORTED_LOCALES}
 _BY_KEY.update({"en": "en_US", "es": "es_ES", "pt": "pt_BR", "pl": "pl_PL", "vi": "vi_VN"})
@@ -67,18 +76,33 @@ def catalog_language(locale: str) -> str:
 
 @cache
 def translator(locale: str) -> NullTranslations:
-    """The gettext translations for a locale: the compiled ``.mo`` of an installed wheel, else the
-    ``.po`` source compiled in memory (a source checkout, where a leftover .mo may be stale)."""
-    folder = locales_dir() / catalog_language(locale) / "LC_MESSAGES"
+    """The gettext translations for a locale: its variant catalog (if any) over its base catalog."""
+    locale = resolve_locale(locale)
+    base = _catalog(catalog_language(locale))
+    if locale not in VARIANT_CATALOGS:
+        return base
+    variant = _catalog(locale, required=False)
+    if variant is None:
+        return base
+    variant.add_fallback(base)
+    return variant
+
+
+def _catalog(folder_name: str, *, required: bool = True) -> Translations | None:
+    """One catalog: the compiled ``.mo`` of an installed wheel, else the ``.po`` source compiled in
+    memory (a source checkout, where a leftover .mo may be stale)."""
+    folder = locales_dir() / folder_name / "LC_MESSAGES"
     mo_path = folder / "messages.mo"
     po_path = folder / "messages.po"
     if mo_path.is_file() and (not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as mo_file:
             return Translations(mo_file)
     if not po_path.is_file():
-        raise FileNotFoundError(f"no catalog for {locale}: {po_path} is missing")
+        if not required:
+            return None
+        raise FileNotFoundError(f"no catalog {folder_name}: {po_path} is missing")
     with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=catalog_language(locale))
+        catalog = read_po(po_file, locale=folder_name)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

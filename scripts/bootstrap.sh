@@ -16,6 +16,20 @@ if [ "$mode" = test ]; then
   system_packages+=(libreoffice-calc-nogui poppler-utils)
 fi
 
+# --- issue 13: a real browser for the e-mail layout tests (tests/test_email_browser.py) ---------
+# Headless Chromium lays the HTML e-mail out at phone and desktop widths. Debian's package is
+# "chromium"; Ubuntu's "chromium" is a snap stub, so there the tests look for any chromium or
+# google-chrome on PATH and are skipped, saying so, when none is found.
+if [ "$mode" = test ] && ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+  os_id=$( . /etc/os-release 2>/dev/null && echo "${ID:-}" )
+  if [ "$os_id" = debian ]; then
+    system_packages+=(chromium)
+  else
+    echo "note: install Chromium or Chrome for the e-mail browser tests; without it they are skipped" >&2
+  fi
+fi
+# --- end issue 13 ------------------------------------------------------------------------------
+
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do
   if command -v "$candidate" >/dev/null 2>&1 &&

@@ -14,6 +14,7 @@ from kpi_xl.core.model import Client
 from kpi_xl.core.periods import Month
 from kpi_xl.delivery.addresses import check_recipients, parse_address
 from kpi_xl.delivery.message import Letter, attachment_names, compose, message_bytes, message_id, month_label
+from kpi_xl.report.names import report_file_name
 
 OCTOBER = Month(2026, 10)
 SENDER = Address("Agencia Norte", "reports", "agency.example")
@@ -50,12 +51,12 @@ def test_month_is_named_in_each_languages_grammar(locale, expected):
 @pytest.mark.parametrize(
     ("locale", "subject"),
     [
-        ("en_US", "Monthly KPI report – October 2026"),
-        ("es_ES", "Informe mensual de KPI – octubre de 2026"),
-        ("es_MX", "Informe mensual de KPI – octubre de 2026"),
-        ("pt_BR", "Relatório mensal de KPIs – outubro de 2026"),
-        ("pl_PL", "Miesięczny raport KPI – październik 2026"),
-        ("vi_VN", "Báo cáo KPI hằng tháng – tháng 10 năm 2026"),
+        ("en_US", "Monthly KPI report – Acme – October 2026"),
+        ("es_ES", "Informe mensual de KPI – Acme – octubre de 2026"),
+        ("es_MX", "Informe mensual de KPI – Acme – octubre de 2026"),
+        ("pt_BR", "Relatório mensal de KPIs – Acme – outubro de 2026"),
+        ("pl_PL", "Miesięczny raport KPI – Acme – październik 2026"),
+        ("vi_VN", "Báo cáo KPI hằng tháng – Acme – tháng 10 năm 2026"),
     ],
 )
 def test_subject_is_in_the_clients_language(locale, subject):
@@ -112,15 +113,16 @@ def test_message_id_is_deterministic_per_client_period_and_copy(change, same):
 @pytest.mark.parametrize(
     ("client", "locale", "name", "fallback"),
     [
-        ("Acme", "en_US", "KPI-report_Acme_2026-10.pdf", "KPI-report_Acme_2026-10.pdf"),
-        ("Łódź Café", "pl_PL", "Raport-KPI_Łódź-Café_2026-10.pdf", "Raport-KPI_Lodz-Cafe_2026-10.pdf"),
-        ("Cà phê Đà Lạt", "vi_VN", "Báo-cáo-KPI_Cà-phê-Đà-Lạt_2026-10.pdf", "Bao-cao-KPI_Ca-phe-Da-Lat_2026-10.pdf"),
-        ("A/B: Tests?", "pt_BR", "Relatório-KPI_A-B-Tests_2026-10.pdf", "Relatorio-KPI_A-B-Tests_2026-10.pdf"),
-        ("東京", "en_US", "KPI-report_東京_2026-10.pdf", "KPI-report_client_2026-10.pdf"),
+        ("Acme", "en_US", "Acme_2026-10_en_US.pdf", "Acme_2026-10_en_US.pdf"),
+        ("Łódź Café", "pl_PL", "Łódź-Café_2026-10_pl_PL.pdf", "Lodz-Cafe_2026-10_pl_PL.pdf"),
+        ("Cà phê Đà Lạt", "vi_VN", "Cà-phê-Đà-Lạt_2026-10_vi_VN.pdf", "Ca-phe-Da-Lat_2026-10_vi_VN.pdf"),
+        ("A/B: Tests?", "pt_BR", "A-B-Tests_2026-10_pt_BR.pdf", "A-B-Tests_2026-10_pt_BR.pdf"),
+        ("東京", "en_US", "東京_2026-10_en_US.pdf", "client_2026-10_en_US.pdf"),
     ],
 )
 def test_attachment_name_is_readable_and_has_an_ascii_stand_in(client, locale, name, fallback):
     assert attachment_names(client, OCTOBER, locale) == (name, fallback)
+    assert report_file_name(client, OCTOBER, locale) == name  # one rule: the PDF on disk has the same name
     raw = message_bytes(compose(_letter(locale, client=client), date=DATE))
     attachment = [part for part in BytesParser(policy=policy.compat32).parsebytes(raw).walk()][-1]
     params = attachment.get_params(header="content-disposition")
@@ -136,7 +138,7 @@ def test_a_line_break_in_a_client_name_cannot_add_a_header():
     message = _parsed(letter)
     assert message["Bcc"] is None
     assert "Acme Bcc: everyone@example.com" in message.get_body(("plain",)).get_content()
-    assert next(message.iter_attachments()).get_filename() == "KPI-report_Acme-Bcc-everyone-example.com_2026-10.pdf"
+    assert next(message.iter_attachments()).get_filename() == "Acme-Bcc-everyone-example-com_2026-10_en_US.pdf"
 
 
 def test_html_escapes_what_comes_from_the_workbook():

@@ -36,13 +36,13 @@ CLIENTS = [
     ("Łódź Sp. z o.o.", ["biuro@lodz.example"], "pl_PL"),
     ("Cà phê Đà Lạt", ["lienhe@dalat.example"], "vi_VN"),
 ]
-SUBJECTS = {
-    "en_US": "Monthly KPI report – October 2026",
-    "es_ES": "Informe mensual de KPI – octubre de 2026",
-    "es_MX": "Informe mensual de KPI – octubre de 2026",
-    "pt_BR": "Relatório mensal de KPIs – outubro de 2026",
-    "pl_PL": "Miesięczny raport KPI – październik 2026",
-    "vi_VN": "Báo cáo KPI hằng tháng – tháng 10 năm 2026",
+SUBJECTS = {  # the client's name in the subject, between the kind of report and the month
+    "en_US": "Monthly KPI report – {} – October 2026",
+    "es_ES": "Informe mensual de KPI – {} – octubre de 2026",
+    "es_MX": "Informe mensual de KPI – {} – octubre de 2026",
+    "pt_BR": "Relatório mensal de KPIs – {} – outubro de 2026",
+    "pl_PL": "Miesięczny raport KPI – {} – październik 2026",
+    "vi_VN": "Báo cáo KPI hằng tháng – {} – tháng 10 năm 2026",
 }
 EVERYONE = [address for _, addresses, _ in CLIENTS for address in addresses]
 FAST = ("--workers", "0")  # render in this process: these tests are about SMTP, not the pool
@@ -76,13 +76,13 @@ def test_every_recipient_gets_exactly_one_email_in_their_language(server, workbo
     assert server.logins == [("PLAIN", True)]  # one session for the whole batch, logged in over TLS
     for name, addresses, locale in CLIENTS:
         [message] = server.mailbox.to(addresses[0])
-        assert message["Subject"] == SUBJECTS[locale]
+        assert message["Subject"] == SUBJECTS[locale].format(name)
         assert message["To"] == ", ".join(addresses)
         assert message["From"] == f"Agencia Norte <{USER}>"
         [attachment] = message.iter_attachments()
         pdf = pypdf.PdfReader(io.BytesIO(attachment.get_content()))
         assert name in pdf.pages[0].extract_text()
-        assert attachment.get_filename().endswith("_2026-10.pdf")
+        assert attachment.get_filename().endswith(f"_2026-10_{locale}.pdf")  # the name kpi-xl report writes
         assert all(entry.state == "sent" and entry.message_id == message["Message-ID"]
                    for recipient, entry in _entries(tmp_path).items() if recipient in addresses)
     assert "sent: 7, already sent: 0" in out
@@ -114,7 +114,7 @@ def test_the_real_report_read_from_the_workbook_file(server, tmp_path):
     assert status == 0, out
     [(address, count)] = server.mailbox.counts().items()
     [message] = server.mailbox.to(address)
-    assert (count, message["Subject"]) == (1, SUBJECTS["pt_BR"])
+    assert (count, message["Subject"]) == (1, SUBJECTS["pt_BR"].format("Café Serra Azul"))
     pdf = pypdf.PdfReader(io.BytesIO(next(message.iter_attachments()).get_content()))
     assert "Café Serra Azul" in pdf.pages[0].extract_text()
     # The worker that rendered the PDF also computed the figures the e-mail quotes, in Portuguese.
@@ -349,7 +349,7 @@ def test_dry_run_writes_eml_files_and_records_nothing(tmp_path, workbook):
     names = ["Acme", "Libreria-Sol", "Tacos-del-Norte", "Cafe-Paulista", "Lodz-Sp.-z-o.o", "Ca-phe-Da-Lat"]
     assert files == sorted(f"{name}_2026-10.eml" for name in names)
     message = BytesParser(policy=policy.default).parsebytes((folder / "Lodz-Sp.-z-o.o_2026-10.eml").read_bytes())
-    assert message["Subject"] == SUBJECTS["pl_PL"] and message["To"] == "biuro@lodz.example"
+    assert message["Subject"] == SUBJECTS["pl_PL"].format("Łódź Sp. z o.o.") and message["To"] == "biuro@lodz.example"
     assert next(message.iter_attachments()).get_content().startswith(b"%PDF-")
     assert not default_ledger_path(tmp_path / "clients.xlsx").exists()
     assert "written: 6 (dry run: nothing sent)" in out

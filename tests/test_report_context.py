@@ -36,11 +36,11 @@ def test_counts_wins_and_risks_in_words():
     report = _report()
     assert [(c.key, c.text) for c in report.counts] == [
         ("achieved", "2 goals achieved"), ("on_track", "1 goal on track"), ("at_risk", "1 goal at risk"),
-        ("off_track", "0 goals off track")]  # no "0 goals missed": it says nothing
+        ("off_track", "No goal off track")]  # no "0 goals missed": it says nothing
     assert report.headline == "This report follows 4 goals."
     assert report.wins == ("Conversions: target of 1,200 reached (1,234).",  # achieved first, by pace
-                           "Cost per acquisition (CPA) (Search): target of $9.20 reached ($9.00).")
-    assert report.risks == ("Click-through rate (CTR) (Social): 6.4% behind plan, 1.50% against 1.60% expected "
+                           "Cost per acquisition (CPA) – Search: target of $9.20 reached ($9.00).")
+    assert report.risks == ("Click-through rate (CTR) – Social: 6.4% behind plan, 1.50% against 1.60% expected "
                             "by now; forecast 1.50% for a target of 2.00%.",)
 
 
@@ -112,7 +112,7 @@ def test_stages_in_funnel_order_with_channel_tables():
     report = _report()
     assert [s.name for s in report.stages] == ["Awareness", "Conversion"]
     conversion = report.stages[1]
-    assert [c.title for c in conversion.charts] == ["Revenue", "Cost per acquisition (CPA) (Search)", "Conversions"]
+    assert [c.title for c in conversion.charts] == ["Revenue", "Cost per acquisition (CPA) – Search", "Conversions"]
     table = conversion.channels
     assert table.headers == ("Channel", "Revenue", "Cost per acquisition (CPA)", "Conversions")
     assert table.rows == (("Search", "$8,000.25", "$9.00", "800"), ("Social", "$4,345.25", "$4.84", "434"))
@@ -121,7 +121,8 @@ def test_stages_in_funnel_order_with_channel_tables():
 
 @pytest.mark.parametrize(
     ("locale", "formula"),
-    [("en_US", "cost / conversions"), ("es_ES", "costo / conversiones"), ("pl_PL", "koszt / konwersje")],
+    [("en_US", "cost / conversions"), ("es_ES", "coste / conversiones"), ("es_MX", "costo / conversiones"),
+     ("pl_PL", "koszt / konwersje")],
 )
 def test_appendix_defines_every_kpi_shown_in_the_language(locale, formula):
     report = _report(locale)

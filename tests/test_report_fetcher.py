@@ -22,7 +22,7 @@ ROOT = templates_dir()
 
 def test_markup_that_got_through_still_loads_nothing():
     outside = (report_dir() / ".." / ".." / "pyproject.toml").resolve().as_uri()
-    raw = ('<html><body><img src="file:///etc/hostname"><img src="http://attacker.example/p.png">'
+    raw = ('<html lang="en"><body><img src="file:///etc/hostname"><img src="http://attacker.example/p.png">'
            '<a rel="attachment" href="file:///etc/hostname">x</a>'
            '<img src="data:image/svg+xml;base64,PHN2Zy8+"><img src="../../pyproject.toml"></body></html>')
     fetcher = make_fetcher()

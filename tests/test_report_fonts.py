@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 
 from kpi_xl.core import registry
 from kpi_xl.core.periods import Month
-from kpi_xl.i18n import CATALOG_LANGUAGES, SUPPORTED_LOCALES
+from kpi_xl.i18n import CATALOG_LANGUAGES, SUPPORTED_LOCALES, VARIANT_CATALOGS
 from kpi_xl.report.context import STATUS_SYMBOLS
 from kpi_xl.report.format import MISSING, Formatter
 from kpi_xl.resources import locales_dir, templates_dir
@@ -36,7 +36,7 @@ def glyphs(name: str) -> frozenset[int]:
 
 def _catalog_text() -> str:
     parts = []
-    for language in CATALOG_LANGUAGES:
+    for language in (*CATALOG_LANGUAGES, *VARIANT_CATALOGS):
         with (locales_dir() / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
             for message in read_po(po):
                 for value in (message.id, message.string):

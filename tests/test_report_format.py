@@ -91,7 +91,7 @@ def test_month_title_is_the_standalone_nominative_form(locale):
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [("en_US", "October 31, 2026"), ("es_ES", "31 de octubre de 2026"), ("pt_BR", "31 de outubro de 2026"),
-     ("pl_PL", "31 października 2026"), ("vi_VN", "31 tháng 10, 2026")],
+     ("pl_PL", "31 października 2026"), ("vi_VN", "31 tháng 10 năm 2026")],
 )
 def test_dates_in_running_text_use_the_format_form(locale, expected):
     # Inside a date the month takes its format form: Polish genitive "października" is right here.

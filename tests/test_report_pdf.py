@@ -46,7 +46,7 @@ EXACT = {
     "es_MX": ["octubre de 2026", "$12,345.50", "1,234", "$9.00", "1.50%", "Datos hasta el 1 de octubre de 2026."],
     "pt_BR": ["outubro de 2026", "R$ 12.345,50", "1.234", "R$ 9,00", "1,50%", "Dados até 1 de outubro de 2026."],
     "pl_PL": ["październik 2026", "12 345,50 zł", "1234", "9,00 zł", "1,50%", "Dane do 1 października 2026."],
-    "vi_VN": ["tháng 10 năm 2026", "12.346 ₫", "1.234", "9 ₫", "1,50%", "Dữ liệu đến ngày 1 tháng 10, 2026."],
+    "vi_VN": ["tháng 10 năm 2026", "12.346 ₫", "1.234", "9 ₫", "1,50%", "Dữ liệu đến ngày 1 tháng 10 năm 2026."],
 }
 
 

@@ -218,7 +218,7 @@ def test_kpi_list_spills_a_header_and_one_row_per_kpi(locale):
 def test_kpi_list_speaks_the_locale():
     spanish = {row[0]: row for row in udfs.KPI_LIST("es_ES")}
     english = {row[0]: row for row in udfs.KPI_LIST()}
-    assert spanish["CPA"][1] == "Costo por adquisición (CPA)"
+    assert spanish["CPA"][1] == "Coste por adquisición (CPA)"
     assert english["CPA"][1:] == ["Cost per acquisition (CPA)", "cost / conversions", "currency", "lower is better"]
     assert spanish["CPA"][2] != english["CPA"][2]       # measure names in the formula are translated too
 
@@ -228,7 +228,7 @@ def test_kpi_list_speaks_the_locale():
     [
         (("CPA",), "Cost per acquisition (CPA)"),
         ((" cpa ", "es-MX"), "Costo por adquisición (CPA)"),
-        (("KPI_CPA", "es_ES"), "Costo por adquisición (CPA)"),
+        (("KPI_CPA", "es_ES"), "Coste por adquisición (CPA)"),
         (("NOPE",), "#N/A"),
         (("CPA", "de_DE"), "#N/A"),
         ((None,), "#N/A"),

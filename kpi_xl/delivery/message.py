@@ -18,8 +18,8 @@ True
 False
 >>> first.startswith("<kpi-xl.2026-10."), first.endswith(".1@agency.example>")
 (True, True)
->>> attachment_names("Café Łódź", Month(2026, 10), "en_US")
-('KPI-report_Café-Łódź_2026-10.pdf', 'KPI-report_Cafe-Lodz_2026-10.pdf')
+>>> attachment_names("Café Łódź", Month(2026, 10), "pl_PL")
+('Café-Łódź_2026-10_pl_PL.pdf', 'Cafe-Lodz_2026-10_pl_PL.pdf')
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,15 +43,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from kpi_xl.core.periods import Month
 from kpi_xl.delivery.addresses import Recipient
 from kpi_xl.i18n import translator
+from kpi_xl.report.names import ascii_file_name, ascii_safe, report_file_name
+from kpi_xl.report.typography import keep_word_groups
 from kpi_xl.resources import templates_dir
 
 __all__ = ["Letter", "ascii_safe", "attachment_names", "compose", "message_bytes", "message_id", "month_label"]
 
-_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
-_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-# Letters NFKD does not take apart into a base letter and an accent.
-_TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
-                                "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "\u0131": "i"})
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?$")
 
 
@@ -83,27 +79,9 @@ def message_id(client: str, period: Month, copy: int, domain: str) -> str:
 
 
 def attachment_names(client: str, period: Month, locale: str) -> tuple[str, str]:
-    """The PDF's file name in the client's language, and its ASCII stand-in (at most 60 characters)."""
-    prefix = _file_part(translator(locale).gettext("KPI-report"))
-    name = f"{prefix}_{_file_part(client) or 'client'}_{period}.pdf"
-    ascii_prefix = ascii_safe(prefix) or "KPI-report"
-    room = 60 - len(f"{ascii_prefix}__{period}.pdf")
-    return name, f"{ascii_prefix}_{ascii_safe(client)[:room].strip('-') or 'client'}_{period}.pdf"
-
-
-def _file_part(text: str) -> str:
-    return "-".join(_UNSAFE.sub(" ", text).split())
-
-
-def ascii_safe(text: str) -> str:
-    """``text`` as ASCII letters, digits, ``._-`` (accents dropped, other runs of characters become ``-``).
-
-    >>> ascii_safe("Đà Lạt Café / Łódź")
-    'Da-Lat-Cafe-Lodz'
-    """
-    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    plain = "".join(char for char in plain if not unicodedata.combining(char))
-    return _NOT_ASCII_SAFE.sub("-", plain).strip("-.")
+    """The PDF's file name, the same as ``kpi-xl report`` writes on disk, and its ASCII stand-in for
+    mail programs that do not read RFC 2231 names (kpi_xl.report.names)."""
+    return report_file_name(client, period, locale), ascii_file_name(client, period, locale)
 
 
 @cache
@@ -132,7 +110,7 @@ def _texts(letter: Letter) -> tuple[str, str, str]:
     }
     subject = " ".join(env.get_template("subject.txt").render(context).split())
     text = env.get_template("body.txt").render(context)
-    html = env.get_template("body.html").render(context, subject=subject)
+    html = keep_word_groups(env.get_template("body.html").render(context, subject=subject), letter.locale)
     return subject, text, html
 
 

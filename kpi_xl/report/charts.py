@@ -60,11 +60,15 @@ def _colour(value: str) -> str:
     return value
 
 
-def _svg(width: float, height: float, label: str) -> ET.Element:
-    return ET.Element("svg", {
+def _svg(width: float, height: float, label: str, alt: str | None = None) -> ET.Element:
+    """The chart's root. Its ``<title>`` is the text alternative a tagged PDF gives the figure
+    (WeasyPrint reads it into /Alt): what the chart shows, with its values, not just its name."""
+    svg = ET.Element("svg", {
         "xmlns": _SVG_NS, "width": _n(width), "height": _n(height), "viewBox": f"0 0 {_n(width)} {_n(height)}",
-        "font-family": FONT_FAMILY, "role": "img", "aria-label": label,
+        "font-family": FONT_FAMILY, "role": "img", "aria-label": alt or label,
     })
+    ET.SubElement(svg, "title").text = alt or label
+    return svg
 
 
 def _text(parent: ET.Element, x: float, y: float, text: str, *, size: float = 10, anchor: str = "start",
@@ -142,15 +146,17 @@ def trend_chart(
     bounds: tuple[float | None, float | None] = (None, None),
     width: float = 640,
     height: float = 180,
+    alt: str | None = None,
 ) -> Markup:
     """A line per year over the same months (13 by default), a dashed target line, value labels.
 
     ``years`` holds the year to print under a month (the first one and each January), else None;
     ``fmt_ticks`` formats all the y-axis ticks at once, so it can give them the decimals their step needs;
-    ``bounds`` are the values the KPI can take (a rate stays within 0 to 100 %).
+    ``bounds`` are the values the KPI can take (a rate stays within 0 to 100 %); ``alt`` is the text
+    alternative (the title when not given).
     """
     colour = _colour(colour)
-    svg = _svg(width, height, labels.title)
+    svg = _svg(width, height, labels.title, alt)
     latest = next(((i, v) for i, v in reversed(list(enumerate(this_year))) if v is not None), None)
     latest_text = fmt_value(latest[1]) if latest is not None else ""
     # The latest value is labelled in the right margin, clear of the lines.
@@ -258,10 +264,12 @@ def bullet_chart(
 ) -> Markup:
     """Actual as a bar, target as a dark tick, expected-to-date as a grey tick, each labelled.
 
-    ``texts`` holds the formatted labels: ``actual``, ``expected``, ``target`` and ``title``.
+    ``texts`` holds the formatted labels: ``actual``, ``expected``, ``target`` and ``title``; the text
+    alternative says all three.
     """
     colour = _colour(colour)
-    svg = _svg(width, height, texts["title"])
+    alt = f"{texts['title']}: " + "; ".join(texts[key] for key in ("actual", "expected", "target")) + "."
+    svg = _svg(width, height, texts["title"], alt)
     left, right = 8.0, 8.0
     known = [v for v in (actual, expected, target) if v is not None]
     low = min([0.0, *known])
@@ -311,11 +319,16 @@ def _label_x(x: float, text: str, size: float, width: float) -> float:
 
 
 def progress_bar(fill: float | None, marker: float | None, colour: str, *, width: float = 60,
-                 height: float = 9) -> Markup:
-    """A bar filled to ``fill`` (0 to 1, clamped) with a tick where the goal should be by now."""
+                 height: float = 9, alt: str = "") -> Markup:
+    """A bar filled to ``fill`` (0 to 1, clamped) with a tick where the goal should be by now;
+    ``alt`` says the same in words for a screen reader."""
     colour = _colour(colour)
     svg = ET.Element("svg", {"xmlns": _SVG_NS, "width": _n(width), "height": _n(height),
                              "viewBox": f"0 0 {_n(width)} {_n(height)}", "class": "bar"})
+    if alt:
+        svg.set("role", "img")
+        svg.set("aria-label", alt)
+        ET.SubElement(svg, "title").text = alt
     _rect(svg, 0, 0, width, height, "#E6E6E6", rx="2")
     if fill is not None and math.isfinite(fill):
         _rect(svg, 0, 0, width * min(max(fill, 0.0), 1.0), height, colour, rx="2")

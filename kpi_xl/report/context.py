@@ -240,10 +240,19 @@ class _Builder:
         return self._views[channel]
 
     def kpi_label(self, status: GoalStatus) -> str:
+        """The KPI and its channel: "Click-through rate (CTR) – Meta Ads" (KPI names often end in a
+        parenthesis already: a second one, "(CTR) (Meta Ads)", reads as a typo)."""
         name = self._(status.kpi.name)
-        return f"{name} ({status.goal.channel})" if status.goal.channel else name
+        return self._("{kpi} – {channel}").format(kpi=name, channel=status.goal.channel) if status.goal.channel \
+            else name
 
     # -- summary ---------------------------------------------------------------------------------
+
+    def follows(self, n: int) -> str:
+        if not n:
+            return self._("This report follows no goal this month.")
+        return self.ngettext("This report follows {n} goal.", "This report follows {n} goals.", n).format(
+            n=self.fmt.number(n))
 
     def counts(self, statuses: list[GoalStatus]) -> tuple[SummaryCount, ...]:
         ngettext = self.ngettext
@@ -254,11 +263,21 @@ class _Builder:
             Status.OFF_TRACK: lambda n: ngettext("{n} goal off track", "{n} goals off track", n),
             Status.MISSED: lambda n: ngettext("{n} goal missed", "{n} goals missed", n),
         }
+        # Zero is a sentence of its own in most languages ("nenhuma meta atingida", "żaden cel nie
+        # jest zagrożony"), not a plural form: gettext's plural rules have no zero category.
+        none = {
+            Status.ACHIEVED: self._("No goal achieved yet"),
+            Status.ON_TRACK: self._("No goal on track"),
+            Status.AT_RISK: self._("No goal at risk"),
+            Status.OFF_TRACK: self._("No goal off track"),
+        }
         result = []
         for status in SUMMARY_ORDER:
             n = sum(s.status is status for s in statuses)
-            if n or status is not Status.MISSED:  # "0 missed" says nothing; "0 at risk" is news
+            if n:
                 result.append(SummaryCount(status.value, n, texts[status](n).format(n=self.fmt.number(n))))
+            elif status is not Status.MISSED:  # "0 missed" says nothing; "0 at risk" is news
+                result.append(SummaryCount(status.value, n, none[status]))
         return tuple(result)
 
     def win_text(self, s: GoalStatus) -> str:
@@ -266,7 +285,13 @@ class _Builder:
         if s.status is Status.ACHIEVED:
             return self._("{kpi}: target of {target} reached ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
-        return self._("{kpi}: {gap} ahead of plan, {actual} against {expected} expected by now.").format(
+        # "Ahead" and "behind" read as "above" and "below" in several languages ("powyżej planu"),
+        # which is backwards for a CPA: lower-is-better KPIs are "better" or "worse" than plan.
+        if s.kpi.lower_is_better:
+            words = self._("{kpi}: {gap} better than plan, {actual} against {expected} expected by now.")
+        else:
+            words = self._("{kpi}: {gap} ahead of plan, {actual} against {expected} expected by now.")
+        return words.format(
             kpi=kpi, gap=self.gap(s), actual=f.kpi(s.kpi, s.actual),
             expected=f.kpi(s.kpi, s.expected))
 
@@ -280,8 +305,13 @@ class _Builder:
         if s.status is Status.MISSED:
             return self._("{kpi}: missed the target of {target} ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
-        return self._("{kpi}: {gap} behind plan, {actual} against {expected} expected by now; "
-                      "forecast {forecast} for a target of {target}.").format(
+        if s.kpi.lower_is_better:
+            words = self._("{kpi}: {gap} worse than plan, {actual} against {expected} expected by now; "
+                           "forecast {forecast} for a target of {target}.")
+        else:
+            words = self._("{kpi}: {gap} behind plan, {actual} against {expected} expected by now; "
+                           "forecast {forecast} for a target of {target}.")
+        return words.format(
             kpi=kpi, gap=self.gap(s), actual=f.kpi(s.kpi, s.actual),
             expected=f.kpi(s.kpi, s.expected), forecast=f.kpi(s.kpi, s.forecast), target=f.kpi(s.kpi, s.target))
 
@@ -339,13 +369,18 @@ class _Builder:
     def goal_row(self, s: GoalStatus) -> GoalRow:
         f, kpi = self.fmt, s.kpi
         fill, marker = self.bar_geometry(s)
+        if marker is None or not math.isfinite(marker):
+            bar_alt = self._("Progress toward the target: {progress}.").format(progress=self.progress_text(fill))
+        else:
+            bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
+                progress=self.progress_text(fill), expected=self.progress_text(marker))
         return GoalRow(
             kpi=self._(kpi.name),
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
             progress=self.progress_text(fill),
-            bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status]),
+            bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status], alt=bar_alt),
             status=self._(STATUS_NAMES[s.status]), status_key=s.status.value, symbol=STATUS_SYMBOLS[s.status],
             colour=STATUS_COLOURS[s.status],
             objective=s.goal.objective, notes=s.goal.notes, achievability=self.achievability(s),
@@ -363,13 +398,14 @@ class _Builder:
         months = [first + i for i in range(13)]
         years = [str(m.year) if i == 0 or m.month == 1 else None for i, m in enumerate(months)]
         title = self.kpi_label(s)
+        target = None if kpi.cumulative else s.target  # a window's total target is no monthly line
         trend = charts.trend_chart(
             [f.month_axis(m) for m in months], years, this_year, last_year,
-            None if kpi.cumulative else s.target,  # a window's total target is no monthly line
-            fmt_ticks=self.tick_formatter(kpi), fmt_value=lambda v: f.kpi(kpi, v),
+            target, fmt_ticks=self.tick_formatter(kpi), fmt_value=lambda v: f.kpi(kpi, v),
             labels=charts.TrendLabels(title, self._("Last 13 months"), self._("Same months a year earlier"),
                                       self._("Target")),
             colour=_accent(self.brand), bounds=kpi.bounds,
+            alt=self.trend_alt(title, kpi, months, this_year, last_year, target),
         )
         bullet = charts.bullet_chart(
             s.actual, s.expected, s.target,
@@ -388,6 +424,20 @@ class _Builder:
         status = words.format(status=self._(STATUS_NAMES[s.status]), actual=f.kpi(kpi, s.actual),
                               start=f.date(s.goal.start), end=f.date(s.goal.end))
         return GoalChart(title=title, status=status, bullet=bullet, trend=trend)
+
+    def trend_alt(self, title: str, kpi: Kpi, months: list[Month], this_year: list[float | None],
+                  last_year: list[float | None], target: float | None) -> str:
+        """The trend chart in words, for a screen reader: every month's value, both years, the target."""
+        f = self.fmt
+
+        def series(values: list[float | None], shift: int) -> str:
+            return "; ".join(f"{f.month_title(m - shift)} {f.kpi(kpi, v)}" for m, v in zip(months, values, strict=True))
+
+        parts = [title, f"{self._('Last 13 months')}: {series(this_year, 0)}",
+                 f"{self._('Same months a year earlier')}: {series(last_year, 12)}"]
+        if target is not None:
+            parts.append(self._("Target: {value}").format(value=f.kpi(kpi, target)))
+        return ". ".join(parts) + "."
 
     def tick_formatter(self, kpi: Kpi) -> Callable[[list[float]], list[str]]:
         """Axis labels with as many decimals as the step needs: 92,5 % and 95 %, not 92 % and 95 %."""
@@ -480,8 +530,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         accent=_accent(b.brand),
         freshness=(_("Data up to {date}.").format(date=fmt.date(latest)) if latest is not None
                    else _("No data in the workbook yet.")),
-        headline=b.ngettext("This report follows {n} goal.", "This report follows {n} goals.",
-                            len(shown)).format(n=fmt.number(len(shown))),
+        headline=b.follows(len(shown)),
         counts=b.counts(shown),
         wins=wins,
         risks=risks,
@@ -537,8 +586,7 @@ def headline(data: WorkbookData, client: str, period: Month, locale: str,
     figures = {
         "client": client,
         "period": b.fmt.month_title(period),
-        "goals": b.ngettext("This report follows {n} goal.", "This report follows {n} goals.",
-                            len(shown)).format(n=b.fmt.number(len(shown))),
+        "goals": b.follows(len(shown)),
         **{count.key: count.text for count in b.counts(shown)},
         "cost": MISSING if money["cost"] is None else b.fmt.money(money["cost"]),
         "revenue": MISSING if money["revenue"] is None else b.fmt.money(money["revenue"]),

@@ -43,6 +43,10 @@ MISSING = "—"  # an em dash where a value is unknown (no data, no target)
 _MIN_GROUPING = {"es": 2, "es_419": 1, "es_MX": 1, "pl": 2, "pt_PT": 2}
 _GROUPING_THRESHOLD = {1: 1_000, 2: 10_000}
 _NBSP = "\u00a0"
+# CLDR's long Vietnamese date is "31 tháng 10, 2026", while its month is "tháng 10 năm 2026": one
+# report would write the year two ways. The date here takes the month's form, as Vietnamese
+# documents write a date in words ("ngày 31 tháng 10 năm 2026").
+_DATE_PATTERNS = {"vi": "d MMMM 'năm' y"}
 
 
 def min_grouping_digits(locale: str) -> int:
@@ -225,8 +229,12 @@ class Formatter:
         return format_date(month.first_day, "LLL", locale=self._babel)
 
     def date(self, day: dt.date) -> str:
-        """A full date: "31 października 2026", "October 31, 2026"."""
-        return format_date(day, "long", locale=self._babel)
+        """A full date: "31 października 2026", "October 31, 2026", "31 tháng 10 năm 2026".
+
+        >>> Formatter("vi_VN", "VND").date(dt.date(2026, 10, 31)), Formatter("es_MX", "MXN").date(dt.date(2026, 10, 31))
+        ('31 tháng 10 năm 2026', '31 de octubre de 2026')
+        """
+        return format_date(day, _DATE_PATTERNS.get(self._babel.language, "long"), locale=self._babel)
 
 
 def _symbol_or_space(char: str) -> bool:

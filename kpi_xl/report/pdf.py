@@ -136,8 +136,11 @@ def html_to_pdf(
     """Renders ``html`` (its relative URLs resolved against the folder ``base_url``) to PDF bytes,
     with ``stylesheets`` (package files, parsed once per process) applied.
 
-    ``pdf_a`` gives PDF/A-3b, the only variant that may carry ``attachments``; without it they are
-    refused, so a normal report never embeds a file.
+    Every PDF is tagged: a structure tree of headings, paragraphs, lists, tables with their header
+    cells and figures with their text alternatives (an SVG's ``<title>``), in the document's
+    language (``<html lang>``). A report is PDF/UA-1; ``pdf_a`` gives PDF/A-3b instead (one
+    variant per file in WeasyPrint), still tagged, the only variant that may carry
+    ``attachments``; without it they are refused, so a normal report never embeds a file.
     """
     import weasyprint
 
@@ -148,7 +151,8 @@ def html_to_pdf(
             raise ValueError(f"{path} is not a file of the package's templates")
     fetcher = fetcher if fetcher is not None else make_fetcher()
     document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-    options: dict[str, Any] = {"stylesheets": [_stylesheet(path) for path in stylesheets]}
+    options: dict[str, Any] = {"stylesheets": [_stylesheet(path) for path in stylesheets],
+                               "pdf_variant": "pdf/ua-1", "pdf_tags": True}
     if pdf_a:
         stamp = created or dt.datetime(2000, 1, 1)
         options["pdf_variant"] = "pdf/a-3b"

@@ -15,7 +15,6 @@ whole workbook.
 from __future__ import annotations
 
 import multiprocessing
-import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -24,18 +23,12 @@ from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import resolve_locale
+from kpi_xl.report.names import report_file_name
 from kpi_xl.report.slice import client_slice
 
 __all__ = ["render_job", "report_file_name", "report_pool", "write_reports"]
 
-_UNSAFE = re.compile(r"[^\w]+")
 _PRELOAD = ["kpi_xl.report.api", "weasyprint"]
-
-
-def report_file_name(client: str, period: Month, locale: str) -> str:
-    """``<client>_<YYYY-MM>_<locale>.pdf``: letters and digits of the name kept, the rest one ``-``."""
-    slug = _UNSAFE.sub("-", client).strip("-_")[:60].strip("-_") or "client"
-    return f"{slug}_{period}_{locale}.pdf"
 
 
 def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False) -> bytes:

@@ -15,6 +15,7 @@ import jinja2
 
 from kpi_xl.i18n import translator
 from kpi_xl.report.context import Report
+from kpi_xl.report.typography import keep_word_groups
 from kpi_xl.resources import templates_dir
 
 __all__ = ["REPORT_TEMPLATE", "STYLESHEET", "environment", "render_html", "report_dir"]
@@ -43,4 +44,5 @@ def environment(locale: str) -> jinja2.Environment:
 
 
 def render_html(report: Report, locale: str) -> str:
-    return environment(locale).get_template(REPORT_TEMPLATE).render(report=report)
+    """The report's HTML; a Vietnamese word group never breaks across two lines (typography.py)."""
+    return keep_word_groups(environment(locale).get_template(REPORT_TEMPLATE).render(report=report), locale)
