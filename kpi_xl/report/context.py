@@ -8,10 +8,11 @@ the workbook (client name, commentary, notes) stays plain text here: the templat
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -146,6 +147,8 @@ class Report:
     stages: tuple[StageSection, ...]
     appendix: tuple[AppendixEntry, ...]
     footer: str = ""              # agency · client · period, shortened to fit
+    review: str = ""              # "Internal review copy..." on the agency's copy; "" on the client's
+    in_progress: str = ""         # "Month in progress: data to 18 Nov 2026." before the month's end
     page_label: tuple[str, str, str] = field(default=("", "", ""))  # text around the two page numbers
 
 
@@ -459,14 +462,26 @@ def _distinct(label: Callable[[float, int], str], ticks: list[float], first: int
 
 
 def build_report(data: WorkbookData, client: str, period: Month, locale: str,
-                 statuses: list[GoalStatus]) -> Report:
-    """The report's content. ``statuses`` are the client's goals evaluated on ``period.last_day``;
-    those whose window does not overlap the month are left out."""
+                 statuses: list[GoalStatus], *, review: bool = False, as_of: dt.date | None = None) -> Report:
+    """The report's content. ``statuses`` are the client's goals evaluated on ``period.last_day``
+    (or ``as_of``, for a month in progress); those whose window does not overlap the month are left out.
+
+    The client's report carries no SMART review (achievability badges, findings, targets to
+    review): those are the analyst's instructions, shown only when ``review`` makes the agency's copy.
+    """
     b = _Builder(data, data.clients[client], period, locale)
     _, fmt = b._, b.fmt
     shown = [s for s in statuses if s.goal.client == client and in_period(s, period)]
     wins, risks = b.highlights(shown)
     latest = b.view(None).last_date  # the client's own rows: a stalled feed shows in its report
+    goals = tuple(b.goal_row(s) for s in shown)
+    if not review:
+        goals = tuple(replace(g, achievability="", findings=()) for g in goals)
+    in_progress = ""
+    if as_of is not None and as_of < period.last_day:
+        shown_date = min(latest, as_of) if latest is not None else as_of
+        in_progress = _("Month in progress: data to {date}; nothing is final before the month ends.").format(
+            date=fmt.date(shown_date))
     agency = data.settings.agency_name
     period_title = fmt.month_title(period)
     return Report(
@@ -485,14 +500,16 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         counts=b.counts(shown),
         wins=wins,
         risks=risks,
-        reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if b.achievability(s)
+        reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if review and b.achievability(s)
                       for text in b.finding_texts(s, ["achievable"])),
         commentary=tuple(p.strip() for p in b.client.commentary.replace("\r\n", "\n").split("\n") if p.strip()),
-        goals=tuple(b.goal_row(s) for s in shown),
+        goals=goals,
         stages=b.stages(shown),
         appendix=b.appendix(shown),
         footer=_footer(agency, client, period_title),
         page_label=_page_label(_),
+        review=_("Internal review copy for the agency: not for the client.") if review else "",
+        in_progress=in_progress,
     )
 
 
