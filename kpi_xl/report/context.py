@@ -331,12 +331,15 @@ class _Builder:
         marker = (s.expected - s.baseline) / (s.target - s.baseline) if s.expected is not None else None
         return s.progress, marker
 
-    def progress_text(self, fill: float | None) -> str:
-        """The share of the way, capped for show: a target a hundred times exceeded reads ">999%"."""
+    def progress_text(self, fill: float | None, baseline: float | None = None) -> str:
+        """The share of the way, capped for show: a target a hundred times exceeded reads ">999%".
+        A result worse than the baseline is said in words: "-366 %" of the way means nothing to a reader."""
         if fill is None or not math.isfinite(fill):
             return MISSING
-        if abs(fill) > 9.99:
-            return (">" if fill > 0 else "<") + self.fmt.percent(math.copysign(9.99, fill), 0)
+        if fill < 0:
+            return self._("below the baseline") if baseline is not None else self.fmt.percent(0, 0)
+        if fill > 9.99:
+            return ">" + self.fmt.percent(9.99, 0)
         return self.fmt.percent(fill, 0)
 
     def goal_row(self, s: GoalStatus) -> GoalRow:
@@ -347,7 +350,7 @@ class _Builder:
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
-            progress=self.progress_text(fill),
+            progress=self.progress_text(fill, s.baseline),
             bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status]),
             status=self._(STATUS_NAMES[s.status]), status_key=s.status.value, symbol=STATUS_SYMBOLS[s.status],
             colour=STATUS_COLOURS[s.status],
@@ -380,7 +383,7 @@ class _Builder:
              "actual": self._("Actual: {value}").format(value=f.kpi(kpi, s.actual)),
              "expected": self._("Expected by now: {value}").format(value=f.kpi(kpi, s.expected)),
              "target": self._("Target: {value}").format(value=f.kpi(kpi, s.target))},
-            STATUS_COLOURS[s.status],
+            STATUS_COLOURS[s.status], lower_is_better=kpi.lower_is_better,
         )
         if s.actual is None:
             words = self._("{status}: no data yet, from {start} to {end}.")
@@ -390,6 +393,12 @@ class _Builder:
             words = self._("{status}: {actual} so far, from {start} to {end}.")
         status = words.format(status=self._(STATUS_NAMES[s.status]), actual=f.kpi(kpi, s.actual),
                               start=f.date(s.goal.start), end=f.date(s.goal.end))
+        month_value = this_year[-1] if this_year else None
+        if (month_value is not None and s.actual is not None
+                and f.kpi(kpi, month_value) != f.kpi(kpi, s.actual)):
+            # The chart's last point is the month alone; the figure above is the goal's window so far.
+            status += " " + self._("The chart's last point is {month} alone: {value}.").format(
+                month=f.month_title(period), value=f.kpi(kpi, month_value))
         return GoalChart(title=title, status=status, bullet=bullet, trend=trend)
 
     def tick_formatter(self, kpi: Kpi) -> Callable[[list[float]], list[str]]:
