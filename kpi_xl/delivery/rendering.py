@@ -94,9 +94,13 @@ def render_report(job: RenderJob) -> ReportFile:
 
 @lru_cache(maxsize=2)
 def _read_workbook(path: str, mtime_ns: int, size: int) -> WorkbookData:
-    from kpi_xl.workbook.read import read_workbook
+    """The workbook as the run read it: without the clients whose rows have errors (they are not rendered)."""
+    from kpi_xl.workbook.read import WorkbookInvalid, read_by_client
 
-    return read_workbook(path)
+    parsed = read_by_client(path)
+    if parsed.data is None:
+        raise WorkbookInvalid(parsed.problems)
+    return parsed.data
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,9 +121,14 @@ def render_report_with_figures(
 def render_client_pdf(workbook_path: str, client: str, period: str, locale: str | None) -> bytes:
     """Reads the workbook at ``workbook_path`` and renders one report (top level: picklable for a
     process pool, and what the Excel button runs in a fresh process). ``period`` is ``YYYY-MM``."""
-    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.workbook.read import WorkbookInvalid, read_by_client
 
-    return render_report_pdf(read_workbook(workbook_path), client, Month.parse(period), locale)
+    parsed = read_by_client(workbook_path)  # another client's bad row does not stop this one
+    if parsed.data is None:
+        raise WorkbookInvalid(parsed.problems)
+    if client in parsed.failed:
+        raise WorkbookInvalid(parsed.failed[client])
+    return render_report_pdf(parsed.data, client, Month.parse(period), locale)
 
 
 def headline_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:
