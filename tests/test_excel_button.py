@@ -85,7 +85,8 @@ def test_a_client_with_errors_fails_alone_with_its_cells_and_the_others_are_writ
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Sen-Vàng-Spa_2026-10_vi_VN.pdf",
                                                           "Zielony-Ogród_2026-10_pl_PL.pdf"]
     at = lines.index("Not written: Aurora Moda")
-    assert lines[at + 1].startswith(f"  Goals!{cell_address(header_row + 1, target_column)}: ") and "ten" in lines[at + 1]
+    target = f"  Goals!{cell_address(header_row + 1, target_column)}: "
+    assert lines[at + 1].startswith(target) and "ten" in lines[at + 1]
     at = lines.index("Not written: Café Serra Azul")
     assert lines[at + 1].startswith(f"  Clients!{cell_address(locale_row + 2, locale_column)}: ")
     assert book.app.status_bar == summary
