@@ -4,6 +4,7 @@ progress a client can read, bullets that never read as success when the goal is 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -101,3 +102,20 @@ def test_a_bullet_bar_passes_the_target_tick_only_when_the_target_is_met(lower_i
     end, target = _bar_end_and_target(str(charts.bullet_chart(30.0, 40.0, 40.0, TEXTS, "#1B7F3B",
                                                               lower_is_better=lower_is_better)))
     assert (end > target) is (not reached)
+
+
+def test_a_goal_longer_than_the_month_says_what_the_charts_last_point_is():
+    from kpi_xl.core.periods import Month
+
+    data = make_workbook()
+    september = Month(2026, 9)
+    report = build_report(data, CLIENT, september, "en_US", evaluate_goals(data, september.last_day, CLIENT))
+    [chart] = [c for s in report.stages for c in s.charts]
+    # The summer goal's revenue, July to September, against September's alone (the last point drawn).
+    july_to_september = sum(data.actuals.measures["revenue"][i] or 0 for i, day in enumerate(data.actuals.dates)
+                            if dt.date(2026, 7, 1) <= day <= dt.date(2026, 9, 30))
+    september_alone = sum(data.actuals.measures["revenue"][i] or 0 for i, day in enumerate(data.actuals.dates)
+                          if day.month == 9 and day.year == 2026)
+    assert chart.status == (f"Achieved: ${july_to_september:,.2f}, from July 1, 2026 to September 30, 2026. "
+                            f"The chart's last point is September 2026 alone: ${september_alone:,.2f}.")
+    assert f"${september_alone:,.2f}" in str(chart.trend)  # the label at the line's end
