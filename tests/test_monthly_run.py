@@ -238,4 +238,6 @@ def test_the_demo_client_pdf_has_no_review_notes_and_the_review_copy_has_them(lo
     review_text = " ".join(_text(review.path).split())
     assert review.path.name.endswith("_review.pdf")
     assert translator(locale).gettext("Internal review copy for the agency: not for the client.") in review_text
+    pages = pypdf.PdfReader(review.path).pages
+    assert all(translator(locale).gettext("Internal review copy") in page.extract_text() for page in pages)
     assert [note for note in notes if note in review_text] == notes

@@ -216,6 +216,12 @@ def _footer(agency: str, client: str, period: str, room: int = 58) -> str:
     return " · ".join((agency, shorten(client, max(16, room - len(agency) - len(period) - 6)), period))
 
 
+def _review_footer(mark: str, agency: str, client: str, period: str, room: int = 58) -> str:
+    """The footer of the agency's review copy: marked on every page, in the same room."""
+    mark = shorten(mark, 24)
+    return f"{mark} · {_footer(agency, client, period, room - len(mark) - 3)}"
+
+
 def _page_label(gettext: Callable[[str], str]) -> tuple[str, str, str]:
     """"Page {page} of {pages}" split around its two numbers, which CSS counters fill in."""
     text = gettext("Page {page} of {pages}")
@@ -515,7 +521,8 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         goals=goals,
         stages=b.stages(shown),
         appendix=b.appendix(shown),
-        footer=_footer(agency, client, period_title),
+        footer=_review_footer(_("Internal review copy"), agency, client, period_title) if review
+        else _footer(agency, client, period_title),
         page_label=_page_label(_),
         review=_("Internal review copy for the agency: not for the client.") if review else "",
         in_progress=in_progress,
