@@ -218,7 +218,6 @@ def _footer(agency: str, client: str, period: str, room: int = 58) -> str:
 
 def _review_footer(mark: str, agency: str, client: str, period: str, room: int = 58) -> str:
     """The footer of the agency's review copy: marked on every page, in the same room."""
-    mark = shorten(mark, 24)
     return f"{mark} · {_footer(agency, client, period, room - len(mark) - 3)}"
 
 
