@@ -216,9 +216,13 @@ def _footer(agency: str, client: str, period: str, room: int = 58) -> str:
     return " · ".join((agency, shorten(client, max(16, room - len(agency) - len(period) - 6)), period))
 
 
-def _review_footer(mark: str, agency: str, client: str, period: str, room: int = 58) -> str:
-    """The footer of the agency's review copy: marked on every page, in the same room."""
-    return f"{mark} · {_footer(agency, client, period, room - len(mark) - 3)}"
+def _review_footer(mark: str, client: str, period: str, room: int = 58) -> str:
+    """The footer of the agency's review copy, marked on every page: the mark takes the agency's place.
+
+    >>> _review_footer("Copia de revisión interna", "Aurora Moda", "octubre de 2026")
+    'Copia de revisión interna · Aurora Moda · octubre de 2026'
+    """
+    return " · ".join((mark, shorten(client, max(12, room - len(mark) - len(period) - 6)), period))
 
 
 def _page_label(gettext: Callable[[str], str]) -> tuple[str, str, str]:
@@ -520,7 +524,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         goals=goals,
         stages=b.stages(shown),
         appendix=b.appendix(shown),
-        footer=_review_footer(_("Internal review copy"), agency, client, period_title) if review
+        footer=_review_footer(_("Internal review copy"), client, period_title) if review
         else _footer(agency, client, period_title),
         page_label=_page_label(_),
         review=_("Internal review copy for the agency: not for the client.") if review else "",
