@@ -119,3 +119,19 @@ def test_a_goal_longer_than_the_month_says_what_the_charts_last_point_is():
     assert chart.status == (f"Achieved: ${july_to_september:,.2f}, from July 1, 2026 to September 30, 2026. "
                             f"The chart's last point is September 2026 alone: ${september_alone:,.2f}.")
     assert f"${september_alone:,.2f}" in str(chart.trend)  # the label at the line's end
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (["agency_name", "Your agency", None],
+     'Settings!B2: agency_name is still the template\'s "Your agency": clients would read it on every report and '
+     "e-mail"),
+    (["agency_name", None, None],
+     'Settings!B2: agency_name is blank: clients would read "kpi_xl" as the agency on every report and e-mail'),
+    (["Agency name", "Lumen Digital", None], None),
+], ids=["placeholder", "blank", "set"])
+def test_check_warns_about_the_agency_name_a_client_would_read(tmp_path, row, expected):
+    def settings(book):
+        book["Settings"].rows[1] = row
+
+    warnings = [str(p) for p in _read(tmp_path, settings).problems if "agency" in p.message]
+    assert warnings == ([expected] if expected else [])

@@ -38,6 +38,7 @@ NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
 MEASURE_GONE = N_('{kpi} needs the Actuals column "{column}", which the workbook no longer has (renamed or deleted?)')
+NO_AGENCY = N_('agency_name is blank: clients would read "{value}" as the agency on every report and e-mail')
 PLACEHOLDER = N_('agency_name is still the template\'s "{value}": clients would read it on every report and e-mail')
 
 
@@ -232,9 +233,11 @@ def _settings(table: _Table | None, report: _Report) -> Settings:
             and values[i] is not INVALID]
     settings = settings_from_rows(rows, located)
     placeholder = str(SETTING_KEYS["agency_name"][0])
+    row = next((r for r, key, _ in rows if "_".join(str(key).split()).casefold() == "agency_name"), 0)
     if settings.agency_name.strip().casefold() == placeholder.casefold():
-        row = next((r for r, key, _ in rows if "_".join(str(key).split()).casefold() == "agency_name"), 0)
         located(row, "value", PLACEHOLDER, warning=True, value=settings.agency_name)
+    elif settings.agency_name == Settings().agency_name:  # blank or missing: the reports would say "kpi_xl"
+        located(row, "value", NO_AGENCY, warning=True, value=settings.agency_name)
     return settings
 
 
