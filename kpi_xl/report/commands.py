@@ -95,10 +95,10 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
 def print_notes(problems: list[Problem], err: TextIO) -> None:
     """The warnings about the workbook as a whole a batch run must not hide: a lock file (the workbook
     is open: unsaved changes are not read) and the template's placeholder agency name."""
-    from kpi_xl.workbook.parse import PLACEHOLDER
+    from kpi_xl.workbook.parse import NO_AGENCY, PLACEHOLDER
     from kpi_xl.workbook.problems import WARNING
     from kpi_xl.workbook.read import LOCKED
 
     for p in problems:
-        if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER):
+        if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER, NO_AGENCY):
             print(f"kpi-xl: warning: {p}", file=err)
