@@ -102,15 +102,16 @@ def refuse_placeholder(settings: Settings) -> None:
                             "agency's name there before sending (clients read it on the report and the e-mail)")
 
 
-def select_clients(workbook: WorkbookData, only: Iterable[str] = ()) -> list[Client]:
-    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist."""
+def select_clients(workbook: WorkbookData, only: Iterable[str] = (), others: Iterable[str] = ()) -> list[Client]:
+    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist.
+    ``others``: clients left out of ``workbook`` (their rows have errors), named when one is not found."""
     clients = list(workbook.clients.values())
     wanted = {name.casefold(): name for name in only}
     if not wanted:
         return clients
     unknown = sorted(set(wanted) - {client.name.casefold() for client in clients})
     if unknown:
-        known = ", ".join(client.name for client in clients) or "none"
+        known = ", ".join([client.name for client in clients] + list(others)) or "none"
         raise DeliveryError(f"no client named {', '.join(repr(wanted[k]) for k in unknown)} in the workbook "
                             f"(clients: {known})")
     return [client for client in clients if client.name.casefold() in wanted]
@@ -125,7 +126,7 @@ def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Re
     for name, problems in batch.failed.items():
         if not batch.only or name.casefold() in {n.strip().casefold() for n in batch.only}:
             report.outcomes.append(Outcome(name, "", "failed", "; ".join(problems)))
-    selected = select_clients(batch.workbook, wanted) if wanted or not batch.only else []
+    selected = select_clients(batch.workbook, wanted, batch.failed) if wanted or not batch.only else []
     active = active_clients(batch.workbook, batch.period)
     for client in selected:
         if client.name not in active and not batch.include_empty:
