@@ -83,7 +83,7 @@ def test_progress_worse_than_the_baseline_is_said_in_words_with_an_empty_bar():
     statuses = evaluate_goals(data, PERIOD.last_day, CLIENT)
     assert statuses[1].progress < -1
     row = build_report(data, CLIENT, PERIOD, "en_US", statuses).goals[1]
-    assert row.progress == "below the baseline"
+    assert row.progress == "worse than the baseline"
     assert re.search(r"<rect x=\"0.0\" y=\"0.0\" width=\"0.0\" height=\"9.0\" fill=\"#8E1B1B\"", str(row.bar))  # empty
 
 

@@ -346,7 +346,7 @@ class _Builder:
         if fill is None or not math.isfinite(fill):
             return MISSING
         if fill < 0:
-            return self._("below the baseline") if baseline is not None else self.fmt.percent(0, 0)
+            return self._("worse than the baseline") if baseline is not None else self.fmt.percent(0, 0)
         if fill > 9.99:
             return ">" + self.fmt.percent(9.99, 0)
         return self.fmt.percent(fill, 0)
