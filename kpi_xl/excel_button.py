@@ -1,8 +1,10 @@
 """The "Generate report" button: ``kpi_xl.main()``, run by the add-in's ``RunPython`` in Excel.
 
-It reads the workbook the user is looking at with the same reader and report code as the command
-line, saves the PDFs next to the workbook, and tells the user what happened on a "Reports" sheet
-and in the status bar. Expected problems (a bad cell, an unsaved workbook, a PDF open elsewhere)
+It reads the workbook the user is looking at with the same reader and report batch as the command
+line (:mod:`kpi_xl.report.batch`), saves the PDFs next to the workbook, and tells the user what
+happened on a "Reports" sheet and in the status bar: each PDF written, each client skipped (no data
+in the month) or failed (its own rows' errors, a PDF that cannot be written), with the reasons.
+Expected problems (a bad cell, an unsaved workbook, a PDF open elsewhere)
 become located lines on that sheet, never a traceback or a VBA error box; only a bug escapes, so
 that xlwings shows its traceback for the bug report.
 
@@ -21,9 +23,9 @@ from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
 from kpi_xl.core.registry import N_
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
-from kpi_xl.report import write_reports  # imports WeasyPrint only at the first render
+from kpi_xl.report.batch import FAILED, SKIPPED, PeriodError, write_batch  # WeasyPrint only at the first render
 from kpi_xl.workbook.problems import ERROR, Problem
-from kpi_xl.workbook.read import check_workbook
+from kpi_xl.workbook.read import read_by_client
 
 __all__ = ["REPORTS_SHEET", "NoFolderError", "main", "report_folder", "result_rows"]
 
@@ -36,6 +38,9 @@ _WARNING = N_("Warning")
 _INVALID = N_("Problems that stop the reports: {count}. Fix them and click Generate report again.")
 _STOPPED = N_("Report generation stopped: see below.")
 _DONE = N_("Reports for {period}, saved next to the workbook: {count}.")
+_SOME_FAILED = N_("Reports for {period}: {count} saved next to the workbook, {failed} not written: see below.")
+_FAILED_CLIENT = N_("Not written: {client}")
+_SKIPPED_CLIENT = N_("Skipped: {client}")
 
 
 class NoFolderError(KpiError):
@@ -114,8 +119,9 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     # Until the workbook is read its language is unknown: English, the catalogs' source language.
     _ = translator(DEFAULT_LOCALE).gettext
     book.app.status_bar = _(_RUNNING)
-    # The shared reader (read_book's own first step), which also hands back the warnings to show.
-    data, problems = check_workbook(book)
+    # The shared reader, per client: one client's bad row fails that client alone.
+    parsed = read_by_client(book)
+    data, problems = parsed.data, parsed.problems
     if data is None:
         summary = _(_INVALID).format(count=sum(p.severity is ERROR for p in problems))
         _show(book, result_rows(summary, now, _problem_lines(problems, _)), summary)
@@ -133,15 +139,30 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     setting = data.settings.report_period
     period = Month.parse(setting) if setting else last_complete_month(now.date())
     try:
-        paths = write_reports(data, period, folder)
+        outcomes = write_batch(parsed, period, folder, today=now.date())
+    except PeriodError as error:
+        line = error.problem.text(t.gettext)
+        summary = t.gettext(_STOPPED)
+        _show(book, result_rows(summary, now, [line]), f"{summary} {line}")
+        return
     except (KpiError, OSError) as error:
-        # A located workbook problem found while rendering, or a PDF that cannot be written (open in
-        # a viewer, read-only folder): the reports are not all there, say which and why.
+        # The folder itself cannot be written (read-only): no report can be, say which and why.
         line = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.filename else str(error)
         summary = t.gettext(_STOPPED)
         _show(book, result_rows(summary, now, [line]), f"{summary} {line}")
         return
-    paths = [Path(p) for p in paths]
-    summary = t.gettext(_DONE).format(period=period, count=len(paths))
-    lines = [str(p) for p in paths] + _problem_lines(problems, t.gettext)  # only warnings are left
+    written = [o for o in outcomes if o.path is not None and o.status not in (FAILED, SKIPPED)]
+    failed = [o for o in outcomes if o.status == FAILED]
+    lines = [str(o.path) for o in written]
+    for outcome in outcomes:
+        if outcome.status in (FAILED, SKIPPED):
+            heading = _FAILED_CLIENT if outcome.status == FAILED else _SKIPPED_CLIENT
+            lines.append(t.gettext(heading).format(client=outcome.client))
+            lines += [f"  {reason.text(t.gettext)}" for reason in outcome.reasons]
+    client_problems = {p for o in failed for p in o.reasons}
+    lines += _problem_lines([p for p in problems if p.severity is not ERROR or p not in client_problems], t.gettext)
+    if failed:
+        summary = t.gettext(_SOME_FAILED).format(period=period, count=len(written), failed=len(failed))
+    else:
+        summary = t.gettext(_DONE).format(period=period, count=len(written))
     _show(book, result_rows(summary, now, lines), summary)

@@ -398,7 +398,9 @@ def test_an_unreachable_server_stops_the_run_and_loses_nothing(tmp_path, workboo
     ("extra", "period", "message"),
     [
         ((), "2026-10", None),                     # the last complete month before TODAY
-        (("--period", "2026-07"), "2026-07", None),
+        (("--period", "2026-07"), None, "no client has Actuals rows in 2026-07: nothing to report"),
+        (("--period", "2026-11"), None, "2026-11 has not ended (today is 2026-11-02)"),
+        (("--period", "2027-01"), None, "2027-01 has not begun (today is 2026-11-02)"),
         (("--period", "2026-13"), None, "period must be YYYY-MM, got '2026-13'"),
         (("--only", "Nobody"), None, "no client named 'Nobody' in the workbook"),
     ],

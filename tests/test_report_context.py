@@ -86,7 +86,11 @@ def test_missed_goals_are_counted_and_lead_the_risks():
 def test_findings_and_reviews_are_translated_and_filled(locale):
     data = make_workbook(locale)
     statuses = evaluate_goals(data, PERIOD.last_day, CLIENT)
-    report = build_report(data, CLIENT, PERIOD, locale, statuses)
+    client_copy = build_report(data, CLIENT, PERIOD, locale, statuses)
+    assert not client_copy.reviews and not client_copy.review
+    assert not any(g.findings or g.achievability for g in client_copy.goals)  # the analyst's notes stay in-house
+    report = build_report(data, CLIENT, PERIOD, locale, statuses, review=True)
+    assert report.review
     texts = [t for g in report.goals for t in g.findings] + list(report.reviews)
     assert texts and all("{" not in t and "}" not in t for t in texts)
     if locale != "en_US":  # every finding the report shows has its message in the catalog

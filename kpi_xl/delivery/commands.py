@@ -50,6 +50,10 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="processes rendering reports (default 2; 0 renders in this process)")
+    parser.add_argument("--partial", action="store_true",
+                        help="allow a month that has not ended: the report says it is in progress")
+    parser.add_argument("--include-empty", action="store_true",
+                        help="also send to clients with no Actuals rows in the month (skipped by default)")
     parser.add_argument("--render-timeout", type=_seconds, metavar="SECONDS",
                         help="give up a report that takes longer to render and go on with the others "
                              "(default 120; not with --workers 0)")
@@ -82,23 +86,35 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
 
     from kpi_xl.delivery.config import find_password, resolve_smtp
     from kpi_xl.delivery.ledger import default_ledger_path
-    from kpi_xl.delivery.monthly import Batch, send_batch, write_drafts
+    from kpi_xl.delivery.monthly import Batch, refuse_placeholder, send_batch, write_drafts
     from kpi_xl.delivery.rendering import RENDER_TIMEOUT
     from kpi_xl.delivery.smtp import Mailer, RetryPolicy
+    from kpi_xl.report.batch import check_period
 
     environ = os.environ if environ is None else environ
     now = now or (lambda: dt.datetime.now().astimezone())
     render_timeout = args.render_timeout or RENDER_TIMEOUT
     password: Secret | None = None
     try:
+        failed: dict[str, list[str]] = {}
         if workbook is None:
-            from kpi_xl.workbook.read import read_workbook  # the reader pulls in calamine: only when needed
+            from kpi_xl.report.commands import print_notes
+            from kpi_xl.workbook.read import WorkbookInvalid, read_by_client  # calamine: only when needed
 
-            workbook = read_workbook(args.workbook)
+            parsed = read_by_client(args.workbook)
+            print_notes(parsed.problems, err)
+            if parsed.data is None:  # the workbook as a whole: nothing can be sent
+                raise WorkbookInvalid(parsed.problems)
+            workbook = parsed.data
+            failed = {name: [str(p) for p in problems] for name, problems in parsed.failed.items()}
         period = _period(args.period, workbook, today)
+        as_of = check_period(workbook, period, today, partial=args.partial)
+        if not args.dry_run:
+            refuse_placeholder(workbook.settings)
         options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
         config = resolve_smtp(options, workbook.settings, environ=environ)
-        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {})
+        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {}, failed,
+                      args.include_empty, as_of)
         progress = _Progress(err)
         if args.dry_run:
             folder = args.out or Path(args.workbook).with_name(f"{Path(args.workbook).stem}_emails_{period}")
@@ -244,7 +260,7 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
         print(file=out)
     counts = Counter(outcome.status for outcome in report.outcomes)
     order = ["written"] if dry_run else ["sent", "already sent"]
-    order += [s for s in ("in progress", *sorted(PROBLEMS), "no address") if counts[s] and s not in order]
+    order += [s for s in ("in progress", *sorted(PROBLEMS), "no address", "skipped") if counts[s] and s not in order]
     line = ", ".join(f"{status}: {counts[status]}" for status in order)
     print(f"{report.period}: {line}{' (dry run: nothing sent)' if dry_run else ''}", file=out)
     if report.stopped:
@@ -255,6 +271,7 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
 
 
 _ADVICE = {
+    "skipped": "Clients with no data in the month get nothing; --include-empty sends them a report anyway.",
     "invalid address": "Correct the addresses in the cells named above; the next run sends to them.",
     "failed": "Run the same command again to retry what failed; `kpi-xl history` shows the ledger.",
     "not sent": "Run the same command again to send the rest.",

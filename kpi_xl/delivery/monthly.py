@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Protocol
 
-from kpi_xl.core.model import Client, WorkbookData
+from kpi_xl.core.model import Client, Settings, WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.delivery.addresses import Recipient, check_recipients
 from kpi_xl.delivery.config import DeliveryError
@@ -30,9 +30,11 @@ from kpi_xl.delivery.message import Letter, ascii_safe, compose, message_bytes
 from kpi_xl.delivery.rendering import RENDER_TIMEOUT, Rendered, Renderer, RenderJob, render_in_order
 from kpi_xl.delivery.smtp import Mailer, Reply, RetryPolicy, SessionError, Transaction, TransactionResult
 from kpi_xl.files import write_atomic
+from kpi_xl.report.batch import active_clients
+from kpi_xl.workbook.schema import SETTING_KEYS
 
-__all__ = ["PROBLEMS", "Batch", "DeliveryReport", "Outcome", "Progress", "select_clients", "send_batch",
-           "write_drafts"]
+__all__ = ["PROBLEMS", "Batch", "DeliveryReport", "Outcome", "Progress", "refuse_placeholder", "select_clients",
+           "send_batch", "write_drafts"]
 
 # Statuses that make the run's exit status non-zero: a person has something to look at.
 PROBLEMS = frozenset({"failed", "unknown", "invalid address", "not sent"})
@@ -42,7 +44,8 @@ PROBLEMS = frozenset({"failed", "unknown", "invalid address", "not sent"})
 class Outcome:
     client: str
     recipient: str  # the address, or "" for the whole client
-    status: str     # sent, already sent, in progress, failed, unknown, invalid address, no address, written, not sent
+    status: str     # sent, already sent, in progress, failed, unknown, invalid address, no address, written,
+                    # not sent, skipped
     detail: str = ""
 
 
@@ -82,30 +85,55 @@ class Batch:
     period: Month
     only: tuple[str, ...] = ()
     headlines: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # client -> label -> figure
+    failed: Mapping[str, Sequence[str]] = field(default_factory=dict)  # client -> its rows' errors: nothing sent
+    include_empty: bool = False   # also send to clients with no Actuals rows in the period
+    as_of: dt.date | None = None  # a day before the period's end: a partial report of a month in progress
 
 
 class _RunStoppedError(Exception):
     pass
 
 
-def select_clients(workbook: WorkbookData, only: Iterable[str] = ()) -> list[Client]:
-    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist."""
+def refuse_placeholder(settings: Settings) -> None:
+    """Nothing leaves with the template's placeholder agency name ("Your agency") on it."""
+    placeholder = str(SETTING_KEYS["agency_name"][0])
+    if settings.agency_name.strip().casefold() == placeholder.casefold():
+        raise DeliveryError(f'Settings agency_name is still the template\'s "{settings.agency_name}": put your '
+                            "agency's name there before sending (clients read it on the report and the e-mail)")
+
+
+def select_clients(workbook: WorkbookData, only: Iterable[str] = (), others: Iterable[str] = ()) -> list[Client]:
+    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist.
+    ``others``: clients left out of ``workbook`` (their rows have errors), named when one is not found."""
     clients = list(workbook.clients.values())
     wanted = {name.casefold(): name for name in only}
     if not wanted:
         return clients
     unknown = sorted(set(wanted) - {client.name.casefold() for client in clients})
     if unknown:
-        known = ", ".join(client.name for client in clients) or "none"
+        known = ", ".join([client.name for client in clients] + list(others)) or "none"
         raise DeliveryError(f"no client named {', '.join(repr(wanted[k]) for k in unknown)} in the workbook "
                             f"(clients: {known})")
     return [client for client in clients if client.name.casefold() in wanted]
 
 
 def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Recipient]]]:
-    """Clients with at least one usable address; every bad or missing address goes in the report."""
+    """Clients with at least one usable address; every bad or missing address goes in the report, and
+    every client that fails (errors in its rows) or is skipped (no data in the period)."""
     usable = []
-    for client in select_clients(batch.workbook, batch.only):
+    failed = {name.casefold(): name for name in batch.failed}
+    wanted = [name for name in batch.only if name.strip().casefold() not in failed]
+    for name, problems in batch.failed.items():
+        if not batch.only or name.casefold() in {n.strip().casefold() for n in batch.only}:
+            report.outcomes.append(Outcome(name, "", "failed", "; ".join(problems)))
+    selected = select_clients(batch.workbook, wanted, batch.failed) if wanted or not batch.only else []
+    active = active_clients(batch.workbook, batch.period)
+    for client in selected:
+        if client.name not in active and not batch.include_empty:
+            report.outcomes.append(Outcome(client.name, "", "skipped",
+                                           f"no Actuals rows in {batch.period}: no report, no e-mail "
+                                           "(--include-empty sends one)"))
+            continue
         recipients, problems = check_recipients(client)
         report.outcomes += [Outcome(client.name, p.text, "invalid address", str(p)) for p in problems]
         if recipients:
@@ -119,7 +147,8 @@ def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Re
 def _renders(batch: Batch, todo: list[tuple[Client, list[Recipient]]], render: Renderer, workers: int,
              timeout: float) -> Iterator[Rendered]:
     """The reports of the clients in ``todo``, rendered in a pool, in the same order."""
-    jobs = [RenderJob(batch.workbook_path, client.name, str(batch.period), client.locale) for client, _ in todo]
+    as_of = batch.as_of.isoformat() if batch.as_of else None
+    jobs = [RenderJob(batch.workbook_path, client.name, str(batch.period), client.locale, as_of) for client, _ in todo]
     return render_in_order(jobs, render, workers=workers, timeout=timeout)
 
 

@@ -25,6 +25,7 @@ worker and carry on) and a fresh one renders the jobs that were in flight again.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import pickle
@@ -60,6 +61,7 @@ class RenderJob:
     client: str
     period: str   # "YYYY-MM"
     locale: str   # one of kpi_xl.i18n.SUPPORTED_LOCALES
+    as_of: str | None = None  # "YYYY-MM-DD" before the month's end: a partial report of a month in progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +88,19 @@ def render_report(job: RenderJob) -> ReportFile:
     status = os.stat(job.workbook)
     data = _read_workbook(str(job.workbook), status.st_mtime_ns, status.st_size)
     period = Month.parse(job.period)
-    return ReportFile(*render_report_with_figures(data, job.client, period, job.locale))
+    as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
+    return ReportFile(*render_report_with_figures(data, job.client, period, job.locale, as_of=as_of))
 
 
 @lru_cache(maxsize=2)
 def _read_workbook(path: str, mtime_ns: int, size: int) -> WorkbookData:
-    from kpi_xl.workbook.read import read_workbook
+    """The workbook as the run read it: without the clients whose rows have errors (they are not rendered)."""
+    from kpi_xl.workbook.read import WorkbookInvalid, read_by_client
 
-    return read_workbook(path)
+    parsed = read_by_client(path)
+    if parsed.data is None:
+        raise WorkbookInvalid(parsed.problems)
+    return parsed.data
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,19 +41,25 @@ class _Prepared:
     locale: str
     data: WorkbookData
     statuses: list[GoalStatus]
+    review: bool = False
+    as_of: dt.date | None = None  # before period.last_day: the month is still in progress
 
 
-def _prepare(data: WorkbookData, client: str, period: Month, locale: str | None) -> _Prepared:
+def _prepare(data: WorkbookData, client: str, period: Month, locale: str | None, *, review: bool = False,
+             as_of: dt.date | None = None) -> _Prepared:
     if client not in data.clients:
         known = ", ".join(sorted(data.clients)) or "none"
         raise WorkbookError("Clients", None, f"no client named {client!r} (clients: {known})")
     locale = resolve_locale(locale or data.clients[client].locale)
     data = client_slice(data, client)
-    return _Prepared(client, period, locale, data, evaluate_goals(data, period.last_day, client))
+    if as_of is not None and as_of >= period.last_day:
+        as_of = None
+    statuses = evaluate_goals(data, as_of or period.last_day, client)
+    return _Prepared(client, period, locale, data, statuses, review, as_of)
 
 
 def _html(p: _Prepared) -> tuple[str, Report]:
-    report = build_report(p.data, p.client, p.period, p.locale, p.statuses)
+    report = build_report(p.data, p.client, p.period, p.locale, p.statuses, review=p.review, as_of=p.as_of)
     return render_html(report, p.locale), report
 
 
@@ -88,33 +94,41 @@ def _email_figures(p: _Prepared) -> dict[str, str]:
     }
 
 
-def report_html(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> tuple[str, Report]:
+def report_html(data: WorkbookData, client: str, period: Month, locale: str | None = None, *,
+                review: bool = False, as_of: dt.date | None = None) -> tuple[str, Report]:
     """The report as HTML (what WeasyPrint renders) and the content it was made from."""
-    return _html(_prepare(data, client, period, locale))
+    return _html(_prepare(data, client, period, locale, review=review, as_of=as_of))
 
 
 def render_report_pdf(
-    data: WorkbookData, client: str, period: Month, locale: str | None = None, *, pdf_a: bool = False
+    data: WorkbookData, client: str, period: Month, locale: str | None = None, *, pdf_a: bool = False,
+    review: bool = False, as_of: dt.date | None = None,
 ) -> bytes:
     """One client's report for ``period`` as PDF bytes; ``pdf_a`` makes it PDF/A-3b with the goal
-    table embedded as ``goals.csv``."""
-    return _pdf(_prepare(data, client, period, locale), pdf_a)
+    table embedded as ``goals.csv``. ``review`` makes the agency's internal copy, with the SMART
+    review of every goal; ``as_of`` (a day before the month's end) a report of a month in progress."""
+    return _pdf(_prepare(data, client, period, locale, review=review, as_of=as_of), pdf_a)
 
 
 def render_report_with_figures(
-    data: WorkbookData, client: str, period: Month, locale: str | None = None
+    data: WorkbookData, client: str, period: Month, locale: str | None = None, *, as_of: dt.date | None = None
 ) -> tuple[bytes, dict[str, str]]:
     """The PDF and its e-mail's figures (:func:`email_figures`) from one evaluation of the goals."""
-    prepared = _prepare(data, client, period, locale)
+    prepared = _prepare(data, client, period, locale, as_of=as_of)
     return _pdf(prepared, False), _email_figures(prepared)
 
 
 def render_client_pdf(workbook_path: str, client: str, period: str, locale: str | None) -> bytes:
     """Reads the workbook at ``workbook_path`` and renders one report (top level: picklable for a
     process pool, and what the Excel button runs in a fresh process). ``period`` is ``YYYY-MM``."""
-    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.workbook.read import WorkbookInvalid, read_by_client
 
-    return render_report_pdf(read_workbook(workbook_path), client, Month.parse(period), locale)
+    parsed = read_by_client(workbook_path)  # another client's bad row does not stop this one
+    if parsed.data is None:
+        raise WorkbookInvalid(parsed.problems)
+    if client in parsed.failed:
+        raise WorkbookInvalid(parsed.failed[client])
+    return render_report_pdf(parsed.data, client, Month.parse(period), locale)
 
 
 def headline_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:

@@ -261,11 +261,14 @@ def bullet_chart(
     *,
     width: float = 640,
     height: float = 58,
+    lower_is_better: bool = False,
 ) -> Markup:
     """Actual as a bar, target as a dark tick, expected-to-date as a grey tick, each labelled.
 
     ``texts`` holds the formatted labels: ``actual``, ``expected``, ``target`` and ``title``; the text
-    alternative says all three.
+    alternative says all three. For a lower-is-better KPI (CPA) the scale runs from high on the left to
+    low on the right, so that a longer bar is always better and a bar past the target tick always means
+    the target is reached.
     """
     colour = _colour(colour)
     alt = f"{texts['title']}: " + "; ".join(texts[key] for key in ("actual", "expected", "target")) + "."
@@ -279,11 +282,12 @@ def bullet_chart(
     plot_w = width - left - right
 
     def x_of(value: float) -> float:
-        return left + (value - low) / (high - low) * plot_w
+        share = (value - low) / (high - low)
+        return left + (1.0 - share if lower_is_better else share) * plot_w
 
     bar_y, bar_h = 20.0, 16.0
     _rect(svg, left, bar_y, plot_w, bar_h, "#EFEFEF")
-    zero = x_of(0.0)
+    zero = x_of(high if lower_is_better else 0.0)  # the bar grows from the worst end of the scale
     if actual is not None:
         x_end = x_of(actual)
         _rect(svg, min(zero, x_end), bar_y + 3, abs(x_end - zero), bar_h - 6, colour)

@@ -3,6 +3,10 @@
 One PDF per client (or only ``--client``), named ``<client>_<YYYY-MM>_<locale>.pdf``, written next
 to the workbook unless ``--out`` says otherwise. The period defaults to the workbook's Settings
 ``report_period``, else the last complete month before today; the language to each client's own.
+
+A client whose rows have errors, or whose report cannot be written, fails alone; a client with no
+data in the month is skipped (:mod:`kpi_xl.report.batch`). Each is listed; the exit status is 1 when
+any failed.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from typing import TextIO
 
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.workbook.problems import Problem
 
-__all__ = ["add_report_arguments", "report_period", "run_report"]
+__all__ = ["add_report_arguments", "print_notes", "report_period", "run_report"]
 
 
 def _period(text: str) -> Month:
@@ -36,6 +41,13 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf-a", action="store_true",
                         help="archival PDF/A-3b with the goal table embedded as goals.csv")
     parser.add_argument("--workers", type=int, default=2, help="reports rendered in parallel (default: 2)")
+    parser.add_argument("--review", action="store_true",
+                        help="the agency's internal review copy (<client>_..._review.pdf), with the SMART review "
+                             "of every goal; never send it to a client")
+    parser.add_argument("--partial", action="store_true",
+                        help="allow a month that has not ended: the report says it is in progress")
+    parser.add_argument("--include-empty", action="store_true",
+                        help="also report clients with no Actuals rows in the month (skipped by default)")
 
 
 def report_period(setting: str | None, today: dt.date) -> Month:
@@ -52,17 +64,41 @@ def report_period(setting: str | None, today: dt.date) -> Month:
         raise WorkbookError("Settings", "report_period", str(error)) from None
 
 
-def run_report(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    from kpi_xl.i18n import resolve_locale
-    from kpi_xl.report.pool import write_reports
-    from kpi_xl.workbook.read import read_workbook
+def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextIO | None = None) -> int:
+    import sys
 
+    from kpi_xl.i18n import resolve_locale
+    from kpi_xl.report.batch import WRITTEN, write_batch
+    from kpi_xl.workbook.read import read_by_client
+
+    err = err or sys.stderr
     locale = resolve_locale(args.locale) if args.locale else None  # a bad locale fails before the reading
-    data = read_workbook(args.workbook)
-    period = args.period or report_period(data.settings.report_period, today)
+    parsed = read_by_client(args.workbook)
+    print_notes(parsed.problems, err)
+    period = args.period or report_period(parsed.data.settings.report_period if parsed.data else None, today)
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
-    paths = write_reports(data, period, folder, client=args.client, locale=locale,
-                          workers=max(1, args.workers), pdf_a=args.pdf_a)
-    for path in paths:
-        print(f"wrote {path}", file=out)
-    return 0
+    outcomes = write_batch(parsed, period, folder, today=today, only=[args.client] if args.client else (),
+                           locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
+                           partial=args.partial, include_empty=args.include_empty)
+    for outcome in outcomes:
+        if outcome.status == WRITTEN:
+            print(f"wrote {outcome.path}", file=out)
+        else:
+            print(f"{outcome.status} {outcome.client}:", file=out)
+            for line in outcome.lines():
+                print(f"  {line}", file=out)
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "skipped", "failed")}
+    print(f"{period}: " + ", ".join(f"{status} {n}" for status, n in counts.items()), file=out)
+    return 1 if counts["failed"] else 0
+
+
+def print_notes(problems: list[Problem], err: TextIO) -> None:
+    """The warnings about the workbook as a whole a batch run must not hide: a lock file (the workbook
+    is open: unsaved changes are not read) and the template's placeholder agency name."""
+    from kpi_xl.workbook.parse import NO_AGENCY, PLACEHOLDER
+    from kpi_xl.workbook.problems import WARNING
+    from kpi_xl.workbook.read import LOCKED
+
+    for p in problems:
+        if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER, NO_AGENCY):
+            print(f"kpi-xl: warning: {p}", file=err)

@@ -8,10 +8,11 @@ the workbook (client name, commentary, notes) stays plain text here: the templat
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -146,6 +147,8 @@ class Report:
     stages: tuple[StageSection, ...]
     appendix: tuple[AppendixEntry, ...]
     footer: str = ""              # agency · client · period, shortened to fit
+    review: str = ""              # "Internal review copy..." on the agency's copy; "" on the client's
+    in_progress: str = ""         # "Month in progress: data to 18 Nov 2026." before the month's end
     page_label: tuple[str, str, str] = field(default=("", "", ""))  # text around the two page numbers
 
 
@@ -211,6 +214,15 @@ def _footer(agency: str, client: str, period: str, room: int = 58) -> str:
     name gives way first, then the agency's."""
     agency = shorten(agency, 20)
     return " · ".join((agency, shorten(client, max(16, room - len(agency) - len(period) - 6)), period))
+
+
+def _review_footer(mark: str, client: str, period: str, room: int = 58) -> str:
+    """The footer of the agency's review copy, marked on every page: the mark takes the agency's place.
+
+    >>> _review_footer("Copia de revisión interna", "Aurora Moda", "octubre de 2026")
+    'Copia de revisión interna · Aurora Moda · octubre de 2026'
+    """
+    return " · ".join((mark, shorten(client, max(12, room - len(mark) - len(period) - 6)), period))
 
 
 def _page_label(gettext: Callable[[str], str]) -> tuple[str, str, str]:
@@ -358,28 +370,32 @@ class _Builder:
         marker = (s.expected - s.baseline) / (s.target - s.baseline) if s.expected is not None else None
         return s.progress, marker
 
-    def progress_text(self, fill: float | None) -> str:
-        """The share of the way, capped for show: a target a hundred times exceeded reads ">999%"."""
+    def progress_text(self, fill: float | None, baseline: float | None = None) -> str:
+        """The share of the way, capped for show: a target a hundred times exceeded reads ">999%".
+        A result worse than the baseline is said in words: "-366 %" of the way means nothing to a reader."""
         if fill is None or not math.isfinite(fill):
             return MISSING
-        if abs(fill) > 9.99:
-            return (">" if fill > 0 else "<") + self.fmt.percent(math.copysign(9.99, fill), 0)
+        if fill < 0:
+            return self._("worse than the baseline") if baseline is not None else self.fmt.percent(0, 0)
+        if fill > 9.99:
+            return ">" + self.fmt.percent(9.99, 0)
         return self.fmt.percent(fill, 0)
 
     def goal_row(self, s: GoalStatus) -> GoalRow:
         f, kpi = self.fmt, s.kpi
         fill, marker = self.bar_geometry(s)
         if marker is None or not math.isfinite(marker):
-            bar_alt = self._("Progress toward the target: {progress}.").format(progress=self.progress_text(fill))
+            bar_alt = self._("Progress toward the target: {progress}.").format(
+                progress=self.progress_text(fill, s.baseline))
         else:
             bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
-                progress=self.progress_text(fill), expected=self.progress_text(marker))
+                progress=self.progress_text(fill, s.baseline), expected=self.progress_text(marker))
         return GoalRow(
             kpi=self._(kpi.name),
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
-            progress=self.progress_text(fill),
+            progress=self.progress_text(fill, s.baseline),
             bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status], alt=bar_alt),
             status=self._(STATUS_NAMES[s.status]), status_key=s.status.value, symbol=STATUS_SYMBOLS[s.status],
             colour=STATUS_COLOURS[s.status],
@@ -413,7 +429,7 @@ class _Builder:
              "actual": self._("Actual: {value}").format(value=f.kpi(kpi, s.actual)),
              "expected": self._("Expected by now: {value}").format(value=f.kpi(kpi, s.expected)),
              "target": self._("Target: {value}").format(value=f.kpi(kpi, s.target))},
-            STATUS_COLOURS[s.status],
+            STATUS_COLOURS[s.status], lower_is_better=kpi.lower_is_better,
         )
         if s.actual is None:
             words = self._("{status}: no data yet, from {start} to {end}.")
@@ -423,6 +439,12 @@ class _Builder:
             words = self._("{status}: {actual} so far, from {start} to {end}.")
         status = words.format(status=self._(STATUS_NAMES[s.status]), actual=f.kpi(kpi, s.actual),
                               start=f.date(s.goal.start), end=f.date(s.goal.end))
+        month_value = this_year[-1] if this_year else None
+        if (month_value is not None and s.actual is not None
+                and f.kpi(kpi, month_value) != f.kpi(kpi, s.actual)):
+            # The chart's last point is the month alone; the figure above is the goal's window so far.
+            status += " " + self._("The chart's last point is {month} alone: {value}.").format(
+                month=f.month_title(period), value=f.kpi(kpi, month_value))
         return GoalChart(title=title, status=status, bullet=bullet, trend=trend)
 
     def trend_alt(self, title: str, kpi: Kpi, months: list[Month], this_year: list[float | None],
@@ -509,14 +531,26 @@ def _distinct(label: Callable[[float, int], str], ticks: list[float], first: int
 
 
 def build_report(data: WorkbookData, client: str, period: Month, locale: str,
-                 statuses: list[GoalStatus]) -> Report:
-    """The report's content. ``statuses`` are the client's goals evaluated on ``period.last_day``;
-    those whose window does not overlap the month are left out."""
+                 statuses: list[GoalStatus], *, review: bool = False, as_of: dt.date | None = None) -> Report:
+    """The report's content. ``statuses`` are the client's goals evaluated on ``period.last_day``
+    (or ``as_of``, for a month in progress); those whose window does not overlap the month are left out.
+
+    The client's report carries no SMART review (achievability badges, findings, targets to
+    review): those are the analyst's instructions, shown only when ``review`` makes the agency's copy.
+    """
     b = _Builder(data, data.clients[client], period, locale)
     _, fmt = b._, b.fmt
     shown = [s for s in statuses if s.goal.client == client and in_period(s, period)]
     wins, risks = b.highlights(shown)
     latest = b.view(None).last_date  # the client's own rows: a stalled feed shows in its report
+    goals = tuple(b.goal_row(s) for s in shown)
+    if not review:
+        goals = tuple(replace(g, achievability="", findings=()) for g in goals)
+    in_progress = ""
+    if as_of is not None and as_of < period.last_day:
+        shown_date = min(latest, as_of) if latest is not None else as_of
+        in_progress = _("Month in progress: data to {date}; nothing is final before the month ends.").format(
+            date=fmt.date(shown_date))
     agency = data.settings.agency_name
     period_title = fmt.month_title(period)
     return Report(
@@ -534,14 +568,17 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         counts=b.counts(shown),
         wins=wins,
         risks=risks,
-        reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if b.achievability(s)
+        reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if review and b.achievability(s)
                       for text in b.finding_texts(s, ["achievable"])),
         commentary=tuple(p.strip() for p in b.client.commentary.replace("\r\n", "\n").split("\n") if p.strip()),
-        goals=tuple(b.goal_row(s) for s in shown),
+        goals=goals,
         stages=b.stages(shown),
         appendix=b.appendix(shown),
-        footer=_footer(agency, client, period_title),
+        footer=_review_footer(_("Internal review copy"), client, period_title) if review
+        else _footer(agency, client, period_title),
         page_label=_page_label(_),
+        review=_("Internal review copy for the agency: not for the client.") if review else "",
+        in_progress=in_progress,
     )
 
 

@@ -14,7 +14,9 @@ whole workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,16 +28,17 @@ from kpi_xl.i18n import resolve_locale
 from kpi_xl.report.names import report_file_name
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["render_job", "report_file_name", "report_pool", "write_reports"]
+__all__ = ["render_job", "report_file_name", "report_pool", "write_each", "write_reports"]
 
 _PRELOAD = ["kpi_xl.report.api", "weasyprint"]
 
 
-def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False) -> bytes:
+def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False,
+               review: bool = False, as_of: dt.date | None = None) -> bytes:
     """One report from a workbook slice: the task a worker runs (top level, so it pickles)."""
     from kpi_xl.report.api import render_report_pdf
 
-    return render_report_pdf(data, client, period, locale, pdf_a=pdf_a)
+    return render_report_pdf(data, client, period, locale, pdf_a=pdf_a, review=review, as_of=as_of)
 
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
@@ -66,37 +69,68 @@ def write_reports(
 
     ``locale`` overrides every client's own language; ``pdf_a`` makes PDF/A-3b reports. Files are named by
     :func:`report_file_name`; two clients whose names give the same file name get ``-2``, ``-3``.
+    The first failure is raised, after the other reports are written (:func:`write_each` reports each).
     """
     names = [client] if client is not None else list(data.clients)
+    results = list(write_each(data, period, out_dir, names, locale=locale, workers=workers, pdf_a=pdf_a))
+    for _, _, error in results:
+        if error is not None:
+            raise error
+    return [path for _, path, _ in results]
+
+
+def write_each(
+    data: WorkbookData,
+    period: Month,
+    out_dir: str | Path,
+    names: list[str],
+    *,
+    locale: str | None = None,
+    workers: int = 2,
+    pdf_a: bool = False,
+    review: bool = False,
+    as_of: dt.date | None = None,
+) -> Iterator[tuple[str, Path, Exception | None]]:
+    """Writes the reports of the clients ``names`` and yields ``(client, path, error)`` for each, in
+    order: one report that cannot be rendered or written (a PDF open in a viewer) never stops the others."""
     for name in names:
         if name not in data.clients:
             raise WorkbookError("Clients", None, f"no client named {name!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     locales = {name: resolve_locale(locale or data.clients[name].locale) for name in names}
-    paths = _unique_paths(out, names, period, locales)
-    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a) for name in names]
+    paths = _unique_paths(out, names, period, locales, "_review" if review else "")
+    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a, review, as_of) for name in names]
     if workers <= 1 or len(jobs) <= 1:
-        for job, path in zip(jobs, paths, strict=True):
-            write_atomic(path, render_job(*job))
-        return paths
+        for name, job, path in zip(names, jobs, paths, strict=True):
+            yield name, path, _write(path, lambda job=job: render_job(*job))
+        return
     with report_pool(min(workers, len(jobs))) as pool:
         futures: list[Future[bytes]] = [pool.submit(render_job, *job) for job in jobs]
         try:
-            for future, path in zip(futures, paths, strict=True):
-                write_atomic(path, future.result())
+            for name, future, path in zip(names, futures, paths, strict=True):
+                yield name, path, _write(path, future.result)
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
-    return paths
 
 
-def _unique_paths(out: Path, names: list[str], period: Month, locales: dict[str, str]) -> list[Path]:
+def _write(path: Path, pdf: Callable[[], bytes]) -> Exception | None:
+    """Renders and writes one report; its failure, returned, is that client's alone."""
+    try:
+        write_atomic(path, pdf())
+    except Exception as error:  # one client's failure, named in its outcome, never the run's
+        return error
+    return None
+
+
+def _unique_paths(out: Path, names: list[str], period: Month, locales: dict[str, str],
+                  suffix: str = "") -> list[Path]:
     seen: set[str] = set()
     paths = []
     for name in names:
-        file_name = report_file_name(name, period, locales[name])
+        file_name = report_file_name(name, period, locales[name]).removesuffix(".pdf") + suffix + ".pdf"
         stem, n = file_name.removesuffix(".pdf"), 2
         while file_name.lower() in seen:
             file_name, n = f"{stem}-{n}.pdf", n + 1

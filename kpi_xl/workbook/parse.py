@@ -14,15 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
-from kpi_xl.core.registry import MEASURES, N_, get
+from kpi_xl.core.registry import KPIS, MEASURES, N_, get
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
-from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTINGS, TABLES, Column
+from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTING_KEYS, SETTINGS, TABLES, Column
 from kpi_xl.workbook.settings import settings_from_rows
 from kpi_xl.workbook.values import INVALID, convert_column, display
 
-__all__ = ["SHEETS", "parse_grids"]
+__all__ = ["SHEETS", "Parsed", "parse_by_client", "parse_grids"]
 
 SHEETS = tuple(t.sheet for t in TABLES)
 
@@ -37,6 +37,9 @@ IMPROVEMENT_TOO_BIG = N_("improvement for {kpi} must be below 100%, as lower is 
 NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
+MEASURE_GONE = N_('{kpi} needs the Actuals column "{column}", which the workbook no longer has (renamed or deleted?)')
+NO_AGENCY = N_('agency_name is blank: clients would read "{value}" as the agency on every report and e-mail')
+PLACEHOLDER = N_('agency_name is still the template\'s "{value}": clients would read it on every report and e-mail')
 
 
 @dataclass
@@ -102,6 +105,81 @@ def _convert(at: Located, report: _Report, raw: Iterable[str] = ()) -> _Table:
 
 def parse_grids(grids: Iterable[Grid], source: str = "") -> tuple[WorkbookData | None, list[Problem]]:
     """The workbook's data (None when it has errors) and every problem, sorted by sheet, row, column."""
+    data, problems, _ = _parse(list(grids), source)
+    return data, problems
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A workbook read for a batch: the clients that can be reported, and those that cannot.
+
+    ``data`` holds every client without an error (None when an error belongs to the workbook as a
+    whole: Settings, a missing sheet or column, a row of no known client); ``failed`` maps each other
+    client to the errors of its own rows (its Clients row, its goals, its Actuals rows); ``clients``
+    lists every client of the Clients sheet in workbook order.
+    """
+
+    data: WorkbookData | None
+    problems: list[Problem]
+    failed: dict[str, list[Problem]] = field(default_factory=dict)
+    clients: tuple[str, ...] = ()
+
+
+_OWNED = (CLIENTS.sheet, GOALS.sheet, ACTUALS.sheet)
+
+
+def parse_by_client(grids: Iterable[Grid], source: str = "") -> Parsed:
+    """Like :func:`parse_grids`, but an error in one client's rows fails that client alone.
+
+    The workbook is read once; when every error belongs to some client, it is read again with those
+    clients' rows left out, so the others' data is built exactly as from a workbook without them.
+    """
+    grids = list(grids)
+    copies = [Grid(g.name, [list(row) for row in g.rows], g.top, g.left, list(g.merged)) for g in grids]
+    data, problems, tables = _parse(grids, source)
+    owners = _owners(tables)
+    order = tuple(dict.fromkeys(o for o in owners.get(CLIENTS.sheet, {}).values() if o is not None))
+    if data is not None:
+        return Parsed(data, problems, {}, order)
+    failed: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.severity is not ERROR:
+            continue
+        owner = owners.get(p.sheet, {}).get(p.row) if p.sheet in owners else None
+        if owner is None:  # the workbook's own problem: nothing can be reported
+            return Parsed(None, problems, {}, order)
+        failed.setdefault(owner, []).append(p)
+    for grid in copies:
+        rows = owners.get(grid.name)
+        if rows is None:
+            continue
+        for number, owner in rows.items():
+            if owner in failed and 0 <= number - grid.top < len(grid.rows):
+                grid.rows[number - grid.top] = [None] * len(grid.rows[number - grid.top])
+    kept, _, _ = _parse(copies, source)
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = {name: failed[name] for name in sorted(failed, key=lambda n: rank.get(n, len(rank)))}
+    return Parsed(kept, problems, ordered, order)
+
+
+def _owners(tables: dict[str, _Table]) -> dict[str, dict[int, str | None]]:
+    """Sheet -> (sheet row -> the client the row belongs to, by the Clients sheet's spelling)."""
+    clients = tables.get(CLIENTS.sheet)
+    if clients is None:
+        return {}
+    canon = _canon(clients)
+    owners: dict[str, dict[int, str | None]] = {}
+    for sheet, key in ((CLIENTS.sheet, "name"), (GOALS.sheet, "client"), (ACTUALS.sheet, "client")):
+        table = tables.get(sheet)
+        if table is None:
+            continue
+        names = table.values[key]
+        owners[table.at.sheet] = {n: canon.get(name.casefold()) if type(name) is str else None
+                                  for n, name in zip(table.at.numbers, names, strict=True)}
+    return owners
+
+
+def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Problem], dict[str, _Table]]:
     report = _Report()
     by_key = {grid.name.strip().casefold(): grid for grid in grids}
     tables: dict[str, _Table] = {}
@@ -117,11 +195,28 @@ def parse_grids(grids: Iterable[Grid], source: str = "") -> tuple[WorkbookData |
     clients = _clients(tables.get(CLIENTS.sheet), settings, report)
     canon = _canon(tables[CLIENTS.sheet]) if CLIENTS.sheet in tables else None
     goals = _goals(tables.get(GOALS.sheet), canon, report)
+    _measures_gone(tables.get(GOALS.sheet), tables.get(ACTUALS.sheet))
     actuals = _actuals(tables.get(ACTUALS.sheet), canon, report)
     problems = sort_problems(report.problems, names)
     if report.has_errors:
-        return None, problems
-    return WorkbookData(clients, goals, actuals, settings, source), problems
+        return None, problems, tables
+    return WorkbookData(clients, goals, actuals, settings, source), problems, tables
+
+
+def _measures_gone(goals: _Table | None, actuals: _Table | None) -> None:
+    """A goal whose KPI reads a measure column the Actuals table lacks would read as "no data": an
+    error on the goal's KPI cell, naming the missing header (a renamed Cost column, say)."""
+    if goals is None or actuals is None:
+        return
+    absent = {name for name in MEASURES if name not in actuals.at.columns}
+    if not absent:
+        return
+    for i, code in enumerate(goals.values["kpi"]):
+        if type(code) is not str or code.strip().upper().removeprefix("KPI_") not in KPIS:
+            continue
+        kpi = get(code)
+        for measure in (m for m in kpi.measures if m in absent):
+            goals.flag(i, "kpi", ERROR, MEASURE_GONE, kpi=kpi.code, column=ACTUALS.column(measure).header)
 
 
 def _settings(table: _Table | None, report: _Report) -> Settings:
@@ -136,7 +231,14 @@ def _settings(table: _Table | None, report: _Report) -> Settings:
     keys, values = table.values["key"], table.values["value"]
     rows = [(at.numbers[i], keys[i], values[i]) for i in range(len(keys)) if keys[i] is not INVALID
             and values[i] is not INVALID]
-    return settings_from_rows(rows, located)
+    settings = settings_from_rows(rows, located)
+    placeholder = str(SETTING_KEYS["agency_name"][0])
+    row = next((r for r, key, _ in rows if "_".join(str(key).split()).casefold() == "agency_name"), 0)
+    if settings.agency_name.strip().casefold() == placeholder.casefold():
+        located(row, "value", PLACEHOLDER, warning=True, value=settings.agency_name)
+    elif settings.agency_name == Settings().agency_name:  # blank or missing: the reports would say "kpi_xl"
+        located(row, "value", NO_AGENCY, warning=True, value=settings.agency_name)
+    return settings
 
 
 def _clients(table: _Table | None, settings: Settings, report: _Report) -> dict[str, Client]:

@@ -24,13 +24,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.registry import N_
 from kpi_xl.workbook.grid import Grid
-from kpi_xl.workbook.parse import SHEETS, parse_grids
-from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid
+from kpi_xl.workbook.parse import SHEETS, Parsed, parse_by_client, parse_grids
+from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid, problem
 from kpi_xl.workbook.read_file import read_file
 from kpi_xl.workbook.read_live import book_source, read_live
 
-__all__ = ["Problem", "WorkbookInvalid", "check_command", "check_workbook", "read_book", "read_workbook"]
+__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workbook", "lock_file", "read_book",
+           "read_by_client", "read_workbook"]
+
+LOCKED = N_("{file} is open in a spreadsheet program ({lock} exists): the data read is the last saved "
+            "version and may not include unsaved changes")
 
 _WANTED = frozenset(s.casefold() for s in SHEETS)
 
@@ -44,13 +49,42 @@ def _grids(source: Source) -> tuple[list[Grid], str]:
     return read_live(source, _WANTED), book_source(source)
 
 
+def lock_file(path: str | os.PathLike[str]) -> Path | None:
+    """The lock file Excel (``~$name.xlsx``) or LibreOffice (``.~lock.name.xlsx#``) keeps beside a
+    workbook while it is open, if there is one: what is read from disk then is the last saved version."""
+    path = Path(path)
+    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        candidate = path.with_name(name)
+        if len(name) > 2 and candidate != path and candidate.exists():
+            return candidate
+    return None
+
+
+def _lock_problems(source: Source) -> list[Problem]:
+    if not isinstance(source, (str, os.PathLike)) or (lock := lock_file(source)) is None:
+        return []
+    return [problem("", 0, 0, WARNING, LOCKED, file=Path(source).name, lock=lock.name)]
+
+
 def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
     """The workbook's data (None when it has errors) and every problem, warnings included."""
     try:
         grids, name = _grids(source)
     except WorkbookInvalid as invalid:  # the file cannot be opened at all
         return None, invalid.problems
-    return parse_grids(grids, name)
+    data, problems = parse_grids(grids, name)
+    return data, _lock_problems(source) + problems
+
+
+def read_by_client(source: Source) -> Parsed:
+    """The workbook for a batch run: an error in one client's rows fails that client alone
+    (:func:`~kpi_xl.workbook.parse.parse_by_client`); never raises for a bad workbook."""
+    try:
+        grids, name = _grids(source)
+    except WorkbookInvalid as invalid:
+        return Parsed(None, invalid.problems)
+    parsed = parse_by_client(grids, name)
+    return Parsed(parsed.data, _lock_problems(source) + parsed.problems, parsed.failed, parsed.clients)
 
 
 def read_workbook(source: Source) -> WorkbookData:
