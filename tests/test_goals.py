@@ -97,9 +97,9 @@ def test_cumulative_expected_and_forecast_on_a_frozen_date():
         (24.0, D(2026, 10, 31), Status.MISSED),      # 25 is above 24: missed
         (25.5, D(2026, 10, 16), Status.ON_TRACK),    # at or under target mid-window
         # From baseline 25 to target 20 over October: on the 16th the glide path expects
-        # 25 - 5 x 16/31 = 22.42; the actual 25 gives a pace of 22.42 / 25 = 0.897: at risk.
-        (20.0, D(2026, 10, 16), Status.AT_RISK),
-        (15.0, D(2026, 10, 16), Status.OFF_TRACK),   # expects 19.84: pace 0.79
+        # 25 - 5 x 16/31 = 22.42; the actual 25 has travelled 0 of the 2.58 due: pace 0, off track.
+        (20.0, D(2026, 10, 16), Status.OFF_TRACK),
+        (15.0, D(2026, 10, 16), Status.OFF_TRACK),   # expects 19.84: pace 0
     ],
 )
 def test_lower_is_better_goal_status(target, as_of, status):

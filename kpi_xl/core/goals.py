@@ -36,8 +36,8 @@ from kpi_xl.core.tracking import (
     Term,
     Thresholds,
     elapsed_share,
+    expected_and_pace,
     meets,
-    pace,
     progress,
     scale_to_window,
     status_of,
@@ -277,15 +277,11 @@ def evaluate_goal(
     linear = elapsed_share(goal.start, goal.end, as_of)
     expected = forecast_value = pace_value = progress_value = None
     if target is not None and started:
+        expected, pace_value = expected_and_pace(kpi, actual, target, baseline, share if kpi.accrual else linear)
         if kpi.accrual:
-            expected = scale_to_window(kpi, target, share)
             forecast_value = scale_to_window(kpi, actual, 1 / share) if actual is not None and share > 0 else None
         else:
-            expected = baseline + (target - baseline) * linear if baseline is not None else target
             forecast_value = actual
-        if actual is not None and expected is not None:
-            scale = abs(target - baseline) if baseline is not None and target != baseline else None
-            pace_value = pace(actual, expected, kpi, scale)
     if target is not None and actual is not None:
         try:
             progress_value = _progress(kpi, actual, forecast_value, target, baseline)
