@@ -149,11 +149,11 @@ def test_goal_for_a_channel_without_rows_is_flagged():
 
 
 def test_seasonality_weights_the_expected_value():
-    # Last year November took 30,000 and December 46,000 (its first half ran at double speed). By 15
-    # December a November-December goal expects all of November's weight and 15/31 of December's:
-    # (30,000 + 46,000 x 15/31) / 76,000 of the target, not the 45/61 a day count gives.
+    # Last year November took 30,000 and December 46,000: its first half ran at double speed, 15 x 2,000
+    # = 30,000 by the 15th. By 15 December a November-December goal expects last year's share of those
+    # days: (30,000 + 30,000) / 76,000 of the target, not the 45/61 a day count gives.
     result = run(goal(start=D(2026, 11, 1), end=D(2026, 12, 31), target=76_000.0), D(2026, 12, 15))
-    share = (30_000 + 46_000 * 15 / 31) / 76_000
+    share = (30_000 + 30_000) / 76_000
     assert result.elapsed == pytest.approx(share)
     assert result.elapsed != pytest.approx(45 / 61)
     assert result.expected == pytest.approx(76_000.0 * share)

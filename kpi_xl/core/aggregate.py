@@ -53,11 +53,11 @@ class ActualsView:
     """The rows of one client (and channel, None for all), sorted by date, for fast window sums."""
 
     def __init__(self, actuals: Actuals, client: str, channel: str | None = None) -> None:
-        wanted = [
-            i for i, c in enumerate(actuals.clients)
-            if c == client and (channel is None or actuals.channels[i] == channel)
-        ]
+        mine = [i for i, c in enumerate(actuals.clients) if c == client]
+        wanted = mine if channel is None else [i for i in mine if actuals.channels[i] == channel]
         wanted.sort(key=actuals.dates.__getitem__)
+        #: The client's first row, on any channel: before it there is no history, not a zero.
+        self.history_start: dt.date | None = min((actuals.dates[i] for i in mine), default=None)
         self.dates: list[dt.date] = [actuals.dates[i] for i in wanted]
         self._channels = [actuals.channels[i] for i in wanted]
         self._rows = wanted
@@ -88,6 +88,11 @@ class ActualsView:
 
     def _bounds(self, start: dt.date, end: dt.date) -> tuple[int, int]:
         return bisect_left(self.dates, start), bisect_right(self.dates, end)
+
+    def days_with_rows(self, start: dt.date, end: dt.date) -> int:
+        """How many days of the window have at least one row (daily data: all of them)."""
+        lo, hi = self._bounds(start, end)
+        return len(set(self.dates[lo:hi]))
 
     def total(self, measure: str, start: dt.date, end: dt.date) -> float | None:
         """One measure over the window; None when no row in it has a value."""
