@@ -410,10 +410,15 @@ class _Builder:
         if not trackable or not channels:
             return None
         start, end = self.period.first_day, self.period.last_day
-        values = {c: [self.view(c).value(k, start, end) for k in trackable] for c in channels}
-        rows = tuple(  # a channel with none of these KPIs this month (a survey feed) is left out
-            (channel, *(self.fmt.kpi(k, v) for k, v in zip(trackable, row, strict=True)))
-            for channel, row in values.items() if any(v is not None for v in row)
+        measures = list(dict.fromkeys(m for k in trackable for m in k.measures))
+        # Every channel with data behind these KPIs this month, so the rows reconcile with the total;
+        # a ratio without its denominator (ROAS of a channel with no ad cost) is blank. A channel with
+        # none of these measures (a survey feed in the conversion section) has nothing to add.
+        shown = [c for c in channels
+                 if any(v is not None for v in self.view(c).totals(measures, start, end).values())]
+        rows = tuple(
+            (channel, *(self.fmt.kpi(k, self.view(channel).value(k, start, end)) for k in trackable))
+            for channel in shown
         )
         if len(rows) < 2:  # one channel (a survey feed) says nothing the chart above does not
             return None
