@@ -36,13 +36,18 @@ def function_reference() -> str:
     return "\n".join(lines)
 
 
+def _definition(kpi: registry.Kpi) -> str:
+    text = kpi.variant or kpi.description
+    return f"{text} {registry.PAID_NOTE}" if kpi.paid else text
+
+
 def kpi_reference() -> str:
     """A Markdown table of the registry: code, stage, unit, direction, formula and the definition chosen."""
     lines = ["| KPI | stage | unit | better | formula | definition used |", "|---|---|---|---|---|---|"]
     for kpi in registry.KPIS.values():
         lines.append(
             f"| `{kpi.code}` {kpi.name} | {kpi.stage.value} | {kpi.unit.value} | {kpi.direction.value} "
-            f"| {kpi.formula_text(registry.label_of)} | {kpi.variant or kpi.description} |"
+            f"| {kpi.formula_text(registry.label_of)} | {_definition(kpi)} |"
         )
     return "\n".join(lines)
 

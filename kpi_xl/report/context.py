@@ -18,7 +18,16 @@ from markupsafe import Markup
 from kpi_xl.core.aggregate import ActualsView
 from kpi_xl.core.model import Client, WorkbookData
 from kpi_xl.core.periods import Month
-from kpi_xl.core.registry import DIRECTION_NAMES, STAGE_NAMES, UNIT_NAMES, Kpi, Stage, Unit, label_of
+from kpi_xl.core.registry import (
+    DIRECTION_NAMES,
+    PAID_NOTE,
+    STAGE_NAMES,
+    UNIT_NAMES,
+    Kpi,
+    Stage,
+    Unit,
+    label_of,
+)
 from kpi_xl.core.tracking import STATUS_NAMES, Achievability, GoalStatus, Status
 from kpi_xl.i18n import translator
 from kpi_xl.report import charts
@@ -444,7 +453,8 @@ class _Builder:
         kpis = sorted({s.kpi.code: s.kpi for s in statuses}.values(), key=lambda k: (list(Stage).index(k.stage),
                                                                                      k.name))
         return tuple(AppendixEntry(
-            name=_(k.name), description=_(k.description), variant=_(k.variant) if k.variant else "",
+            name=_(k.name), description=_(k.description),
+            variant=" ".join(_(text) for text in (k.variant, PAID_NOTE if k.paid else "") if text),
             formula=k.formula_text(lambda p: _(label_of(p))), unit=_(UNIT_NAMES[k.unit]),
             direction=_(DIRECTION_NAMES[k.direction]),
         ) for k in kpis)

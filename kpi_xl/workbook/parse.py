@@ -37,6 +37,10 @@ IMPROVEMENT_TOO_BIG = N_("improvement for {kpi} must be below 100%, as lower is 
 NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
+DUPLICATE_ROW = N_("the row repeats row {other} exactly (same {columns} and values): every total would count it "
+                   "twice; delete one of them")
+SAME_KEY = N_("the row has the same {columns} as row {other} but other values: both are added up; if one "
+              "replaces the other, delete it")
 
 
 @dataclass
@@ -217,6 +221,30 @@ def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report) 
     return goals
 
 
+def _repeated_rows(table: _Table, clients: list[object], used: list[list[object]], skip: set[int]) -> None:
+    """A row pasted twice doubles every total: an exact repeat is an error naming both rows; the same
+    key (every column of Actuals that is not a measure: date, client, channel, campaign...) with other
+    values is a warning, as the two are added up."""
+    keys = [c.key for c in ACTUALS.columns if c.key not in MEASURES]
+    columns = [clients if k == "client" else table.values[k] for k in keys]
+    words = ", ".join(_name(ACTUALS.column(k)) for k in keys)
+    seen: dict[tuple[object, ...], tuple[int, dict[tuple[object, ...], int]]] = {}
+    for i, (key, values) in enumerate(zip(zip(*columns, strict=True), zip(*used, strict=True), strict=True)):
+        if i in skip or key[0] is None or key[0] is INVALID:
+            continue
+        key = tuple("" if k is None else k for k in key)   # a blank channel is the empty channel
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (i, {values: i})
+            continue
+        same = first[1].get(values)
+        if same is not None:
+            table.flag(i, "date", ERROR, DUPLICATE_ROW, other=str(table.at.numbers[same]), columns=words)
+        else:
+            first[1][values] = i
+            table.flag(i, "date", WARNING, SAME_KEY, other=str(table.at.numbers[first[0]]), columns=words)
+
+
 def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> Actuals:
     actuals = Actuals(measures={name: [] for name in MEASURES})
     if table is None:
@@ -237,6 +265,7 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     empty = [i for i, row in enumerate(rows) if row.count(None) == len(row)]
     for i in empty:
         table.flag(i, "date", WARNING, NO_MEASURES)
+    _repeated_rows(table, clients, used, set(empty))
     if report.has_errors:  # no data is built from a workbook with errors
         return actuals
     actuals.dates = v["date"]  # type: ignore[assignment]
