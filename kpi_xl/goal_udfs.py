@@ -87,9 +87,8 @@ def _expected_and_pace(actual: float, target: float, start: dt.date, end: dt.dat
 
 
 @excel_function(
-    "Pace to date (1 = exactly on pace, 0.9 = 10% behind). Totals: the actual against the target's share for "
-    "the days elapsed. Rates with a baseline: the way travelled from the baseline against the way expected "
-    "by now (below 0 when worse than the baseline); without one, the actual against the target.",
+    "Pace to date (1 = on pace, 0.9 = 10% behind). Totals: actual / the target's share for the days elapsed. "
+    "Rates with a baseline: the way travelled from it / the way due by now (below 0 when worse than it).",
     actual_to_date=f"The actual so far: {RANGE_HELP}.",
     target="The target for the whole window.",
     start=_START_HELP,

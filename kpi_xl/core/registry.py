@@ -336,7 +336,7 @@ def _kpis() -> list[Kpi]:
             f.churn_rate, ("customers_lost", "customers_at_start"),
             N_("Customer churn over customers at the start of the period (not revenue churn, and not "
                "over the period's average customers). It builds up over a window: a baseline from 3 months "
-               "is scaled to the goal's length by days (3% a quarter is 1% a month), and pace compares the "
+               "is scaled to the goal's length by days (quarterly 3%, monthly 1%), and pace compares the "
                "churn so far with what is due by now.")),
         Kpi("RETENTION_RATE", N_("Customer retention rate"),
             N_("Share of the customers at the start of the period still there at its end."),
@@ -344,8 +344,8 @@ def _kpis() -> list[Kpi]:
             "({customers_at_end} − {new_customers}) / {customers_at_start}", f.retention_rate,
             ("customers_at_end", "new_customers", "customers_at_start"),
             N_("It falls over a window: a baseline from 3 months is scaled to the goal's length by what is "
-               "lost (97% over a quarter is 99% a month), and pace compares the customers lost so far with "
-               "the loss due by now.")),
+               "lost (quarterly 97%, monthly 99%), and pace compares the customers lost so far with the "
+               "loss due by now.")),
         Kpi("PURCHASE_FREQUENCY", N_("Purchase frequency"), N_("Orders per customer in the period."),
             R, cnt, hi, ("orders", "customers"), "{orders} / {customers}", f.purchase_frequency,
             ("orders", "customers")),
