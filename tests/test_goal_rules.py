@@ -207,3 +207,18 @@ def test_same_period_last_year_needs_last_years_window():
                            Settings(baseline_method="same_period_last_year"))
     assert (result.baseline, result.target) == (None, None)
     assert any("same window last year" in f.text() for f in result.findings)
+
+
+def test_losses_recorded_monthly_among_daily_rows_are_spread_over_their_month():
+    # Daily ad rows every day, but customers lost recorded once a month on its last day (30 in each of
+    # October, November, December last year). On 21 November a Q4 churn goal is (30 + 30 x 21/30) / 90
+    # through its window, not 30 / 90 (which the daily rows alone would suggest: nothing lost by the 21st).
+    rows = [{"date": day, "client": "Sub", "channel": "Search", "cost": 10.0}
+            for day in _days(D(2025, 10, 1), D(2026, 11, 21))]
+    for year, month, last in [(2025, 10, 31), (2025, 11, 30), (2025, 12, 31), (2026, 10, 31)]:
+        rows.append({"date": D(year, month, 1), "client": "Sub", "channel": "CRM", "customers_at_start": 1000.0})
+        rows.append({"date": D(year, month, last), "client": "Sub", "channel": "CRM", "customers_lost": 30.0})
+    goal = Goal(client="Sub", kpi="CHURN_RATE", start=D(2026, 10, 1), end=D(2026, 12, 31), target=0.09,
+                objective="x")
+    result = evaluate_goal(goal, ActualsView(Actuals.from_rows(rows), "Sub"), D(2026, 11, 21))
+    assert result.elapsed == pytest.approx((30 + 30 * 21 / 30) / 90)

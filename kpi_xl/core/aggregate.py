@@ -99,10 +99,12 @@ class ActualsView:
     def _bounds(self, start: dt.date, end: dt.date) -> tuple[int, int]:
         return bisect_left(self.dates, start), bisect_right(self.dates, end)
 
-    def days_with_rows(self, start: dt.date, end: dt.date) -> int:
-        """How many days of the window have at least one row (daily data: all of them)."""
+    def days_with(self, measure: str, start: dt.date, end: dt.date) -> int:
+        """How many days of the window have a value of ``measure`` (daily data: all of them; losses
+        recorded once a month: one)."""
         lo, hi = self._bounds(start, end)
-        return len(set(self.dates[lo:hi]))
+        column = self._column(measure)
+        return len({self.dates[i] for i in range(lo, hi) if column[i] is not None})
 
     def total(self, measure: str, start: dt.date, end: dt.date) -> float | None:
         """One measure over the window; None when no row in it has a value."""

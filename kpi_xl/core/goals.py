@@ -199,9 +199,9 @@ def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> fl
     year's same days split it when the history covers the whole window a year earlier; by days
     otherwise.
 
-    Month by month: where last year's month has a row on every day, the weights are last year's
-    daily values (Black Friday counts on its own day); where it holds weekly or monthly rows (a
-    stock dated the 1st, losses dated the last day), that month's total spread evenly over its days.
+    Month by month: where last year's month has a value on every day, the weights are last year's
+    daily values (Black Friday counts on its own day); where it holds weekly or monthly values
+    (losses recorded on the month's last day), that month's total spread evenly over its days.
     """
     linear = elapsed_share(goal.start, goal.end, as_of)
     if kpi.accrual != "grows" or as_of < goal.start or as_of >= goal.end:
@@ -215,7 +215,7 @@ def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> fl
     while month.first_day <= goal.end:
         first, last = max(month.first_day, goal.start), min(month.last_day, goal.end)
         before, until = shift_year(first), shift_year(last)
-        if view.days_with_rows(before, until) == days_between(before, until):
+        if view.days_with(measure, before, until) == days_between(before, until):
             weight = view.total(measure, before, until) or 0.0
             if as_of >= first:
                 done += view.total(measure, before, shift_year(min(as_of, last))) or 0.0
