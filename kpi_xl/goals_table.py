@@ -11,8 +11,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
-from kpi_xl.core.tracking import GoalStatus
 from kpi_xl.core.registry import Unit
+from kpi_xl.core.tracking import GoalStatus
 from kpi_xl.report.format import span
 
 __all__ = ["format_quantity", "goal_record", "goals_records", "goals_table"]
