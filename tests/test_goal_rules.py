@@ -222,3 +222,30 @@ def test_losses_recorded_monthly_among_daily_rows_are_spread_over_their_month():
                 objective="x")
     result = evaluate_goal(goal, ActualsView(Actuals.from_rows(rows), "Sub"), D(2026, 11, 21))
     assert result.elapsed == pytest.approx((30 + 30 * 21 / 30) / 90)
+
+
+# --- the README says what the code does ---------------------------------------------------------
+
+def test_the_readme_rules_are_the_ones_the_code_generates():
+    from pathlib import Path
+
+    from kpi_xl import docs
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert docs.status_rules_section() in readme, "README is stale: run python -m kpi_xl.docs"
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        # The README's worked examples, each checked against the arithmetic in this file's tables.
+        ("| `FCR` | 73.9 % | 80 % | 2026-10-01 to 2026-12-31 | 2026-10-31 | 72.8 % | 75.96 % | -0.54 |", "off_track"),
+        ("| `CPA` | 40 | 30 | 2026-10-01 to 2026-10-31 | 2026-10-16 | 35 | 34.84 | 0.97 |", "on_track"),
+        ("| `REVENUE` | – | 31,000 | 2026-10-01 to 2026-10-31 | 2026-10-15 | 13,000 | 15,000 | 0.87 |", "at_risk"),
+        ("| `FCR` | 73.9 % | 80 % | 2026-10-01 to 2026-10-31 | 2026-10-31 | 79 % | – | – |", "missed"),
+    ],
+)
+def test_the_readme_examples_match_the_hand_computed_ones(line, status):
+    from kpi_xl import docs
+
+    assert f"{line} `{status}` |" in docs.status_rules_section()

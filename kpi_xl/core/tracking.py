@@ -3,20 +3,22 @@
 Never the wall clock: every function takes ``as_of``. The result, :class:`GoalStatus`, is plain data
 that the report, the command line and the Excel functions all show.
 
-Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85):
+Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85; the
+README's "SMART goals" section is generated from :mod:`kpi_xl.docs` with examples computed here):
 
-- ``not_started`` before the window opens; after it closes, ``achieved`` or ``missed``;
+- ``not_started`` before the window opens; from its last day on (a goal is final on its end date),
+  ``achieved`` or ``missed``;
 - in the window, a total (revenue) that has already reached its target is ``achieved``;
-- otherwise the *pace*, actual against expected to date (direction-aware: for a lower-is-better KPI,
-  expected / actual), decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min`` is
-  ``at_risk``, below is ``off_track``.
+- otherwise the *pace* decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min``
+  is ``at_risk``, below is ``off_track``.
 
-Expected to date: for KPIs that build up over the window (totals such as revenue, and churn, whose
-lost customers pile up; retention falls the same way) the target carried over to the share of the
-window elapsed, weighted by last year's seasonality for the same days when the history covers them;
-for rates and averages (CPA, conversion rate) the glide path from baseline to target at that share
-(the target itself without a baseline). Forecast at the end: the actual carried over to the whole
-window for the first kind; the current value for rates, which do not build up.
+Pace (:func:`expected_and_pace`): for totals the ratio of the actual to the target's share of the
+window elapsed (weighted by last year's same days when the history covers them); for rates,
+averages and scores with a baseline and a better target, the gap travelled from the baseline
+against the gap due by now, so a value worse than its baseline is never on track; churn and
+retention, which build up over the window, the same once carried over to the share elapsed.
+Without a baseline, a ratio to the target. Forecast at the end: the actual carried over to the
+whole window for totals, churn and retention; the current value for rates, which do not build up.
 """
 
 from __future__ import annotations
