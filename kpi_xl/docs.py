@@ -127,6 +127,8 @@ def status_rules_section() -> str:
     from kpi_xl.core.model import Settings
 
     settings = Settings()
+    final = ("from the end date on (a goal is final on its last day), by the final value against the target, "
+             "direction-aware; a total that passes its target early is `achieved` at once")
     kpis = list(registry.KPIS.values())
     totals = [k for k in kpis if k.cumulative]
     building = [k for k in kpis if k.accrual and not k.cumulative]
@@ -135,7 +137,7 @@ def status_rules_section() -> str:
 | status | when |
 |---|---|
 | `not_started` | before the start, or no data in the window yet |
-| `achieved` / `missed` | from the end date on (a goal is final on its last day), by the final value against the target, direction-aware; a total that passes its target early is `achieved` at once |
+| `achieved` / `missed` | {final} |
 | `on_track` | pace at least `on_track_min` (Settings, default {settings.on_track_min}) |
 | `at_risk` | pace at least `at_risk_min` (default {settings.at_risk_min}) |
 | `off_track` | below that; always while a rate with a baseline has not moved past it toward the target |
