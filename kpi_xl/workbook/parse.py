@@ -229,7 +229,8 @@ def _repeated_rows(table: _Table, clients: list[object], used: list[list[object]
     columns = [clients if k == "client" else table.values[k] for k in keys]
     words = ", ".join(_name(ACTUALS.column(k)) for k in keys)
     seen: dict[tuple[object, ...], tuple[int, dict[tuple[object, ...], int]]] = {}
-    for i, (key, values) in enumerate(zip(zip(*columns, strict=True), zip(*used, strict=True), strict=True)):
+    rows = zip(*used, strict=True) if used else (() for _ in clients)   # no measure at all: every row is empty
+    for i, (key, values) in enumerate(zip(zip(*columns, strict=True), rows, strict=True)):
         if i in skip or key[0] is None or key[0] is INVALID:
             continue
         key = tuple("" if k is None else k for k in key)   # a blank channel is the empty channel
