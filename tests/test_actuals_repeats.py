@@ -36,6 +36,9 @@ FIRST = actuals_row(D(2026, 9, 1), "Acme", "Search", "Brand", cost=120.5, clicks
         # Three copies: each repeat names the first.
         ([FIRST, FIRST], ["Actuals!A7: error: the row repeats row 2 exactly",
                           "Actuals!A8: error: the row repeats row 2 exactly"]),
+        # Two rows without measures are each an empty row, not a repeat of the other.
+        ([actuals_row(D(2026, 9, 9), "Acme", "Search", "Brand"), actuals_row(D(2026, 9, 9), "Acme", "Search", "Brand")],
+         ["Actuals!A7: warning: the row has no measures", "Actuals!A8: warning: the row has no measures"]),
         # Another campaign, channel or day is another key: nothing to say.
         ([actuals_row(D(2026, 9, 1), "Acme", "Search", "Generic", cost=120.5, clicks=300, conversions=4),
           actuals_row(D(2026, 9, 1), "Acme", "Social", "Brand", cost=120.5, clicks=300, conversions=4),

@@ -227,23 +227,28 @@ def _repeated_rows(table: _Table, clients: list[object], used: list[list[object]
     values is a warning, as the two are added up."""
     keys = [c.key for c in ACTUALS.columns if c.key not in MEASURES]
     columns = [clients if k == "client" else table.values[k] for k in keys]
+    keyed: list[object] = list(zip(*columns, strict=True))
+    dates = columns[keys.index("date")]
+    if skip or None in dates or INVALID in dates:  # empty rows and rows without a date share no key
+        for i, day in enumerate(dates):
+            if i in skip or day is None or day is INVALID:
+                keyed[i] = object()
+    # Built from the end, the dict keeps each key's first row: 100,000 rows in a few milliseconds.
+    first = dict(zip(reversed(keyed), range(len(keyed) - 1, -1, -1), strict=True))
+    if len(first) == len(keyed):
+        return
     words = ", ".join(_name(ACTUALS.column(k)) for k in keys)
-    seen: dict[tuple[object, ...], tuple[int, dict[tuple[object, ...], int]]] = {}
-    rows = zip(*used, strict=True) if used else (() for _ in clients)   # no measure at all: every row is empty
-    for i, (key, values) in enumerate(zip(zip(*columns, strict=True), rows, strict=True)):
-        if i in skip or key[0] is None or key[0] is INVALID:
-            continue
-        key = tuple("" if k is None else k for k in key)   # a blank channel is the empty channel
-        first = seen.get(key)
-        if first is None:
-            seen[key] = (i, {values: i})
-            continue
-        same = first[1].get(values)
+    seen: dict[int, dict[tuple[object, ...], int]] = {}
+    for i in [i for i, key in enumerate(keyed) if first[key] != i]:
+        original = first[keyed[i]]
+        values = seen.setdefault(original, {tuple(column[original] for column in used): original})
+        row = tuple(column[i] for column in used)
+        same = values.get(row)
         if same is not None:
             table.flag(i, "date", ERROR, DUPLICATE_ROW, other=str(table.at.numbers[same]), columns=words)
         else:
-            first[1][values] = i
-            table.flag(i, "date", WARNING, SAME_KEY, other=str(table.at.numbers[first[0]]), columns=words)
+            values[row] = i
+            table.flag(i, "date", WARNING, SAME_KEY, other=str(table.at.numbers[original]), columns=words)
 
 
 def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> Actuals:
