@@ -11,9 +11,11 @@
 - **Relevant**: the objective it serves and its funnel stage; no objective is a warning.
 - **Time-bound**: a start and an end, a status on ``as_of``, expected value to date and forecast.
 
-Baselines of KPIs that build up over the window (revenue, churn) from the previous 3 months are
-scaled to the goal's window length by days, so that a one-month revenue goal compares with one
-month's worth of history.
+Baselines of KPIs that build up over the window (revenue, churn, retention) from the previous 3
+months are scaled to the goal's window length by days, so that a one-month revenue goal compares
+with one month's worth of history. History begins at the client's first Actuals row: a client whose
+data starts in August has a baseline from August and September for an October goal, not a quarter
+with a July of zeros.
 """
 
 from __future__ import annotations
