@@ -163,8 +163,8 @@ the share of the window elapsed by the end of the as-of day.
   the level due by now carried back to the share elapsed.
 - **Without a baseline**, or with a target no better than it, there is no gap to travel: a rate is
   expected at its target and pace is actual / target (target / actual when lower is better; for
-  retention the losses are compared; where values can be zero or negative, 1 + gap / |target|, with
-  |target| at least 1); churn and retention are expected at target × share.
+  retention the losses are compared; when the actual or the target is zero or negative, 1 + gap /
+  |target|, with |target| at least 1); churn and retention are expected at target × share.
 
 A blank baseline comes from history (`baseline_method`): the 3 complete months before the start,
 with totals, churn and retention scaled to the window's length by days, or the same window last
