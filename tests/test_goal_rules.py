@@ -83,6 +83,13 @@ def test_status_follows_the_pace_rule(args, status):
         # which is the forecast's progress (0.93 % is 35 % of the way) over the share 10/31.
         ("CHURN_RATE", 0.003, 0.008, 0.01, 10 / 31, (0.01 - 0.002 * 10 / 31) * 10 / 31,
          ((0.003 * 31 / 10 - 0.01) / (0.008 - 0.01)) / (10 / 31)),
+        # Retention 97 % -> 98 % a month; 0.8 % of the customers lost in 10 days. Forecast 1 - 0.008 x 31/10
+        # = 97.52 %, 52 % of the way; due by now 10/31 of it: pace 0.52 / 0.3226 = 1.61. Expected so far:
+        # the level due, 97.32 %, carried over 10/31 of the month: 1 - 2.68 % x 10/31 = 99.14 %.
+        ("RETENTION_RATE", 0.992, 0.98, 0.97, 10 / 31, 1 - (1 - (0.97 + 0.01 * 10 / 31)) * 10 / 31,
+         ((1 - 0.008 * 31 / 10 - 0.97) / (0.98 - 0.97)) / (10 / 31)),
+        # NPS without a baseline, 2 points under a target of -5: 1 + (-2) / 5 = 0.6 (no ratio of negatives).
+        ("NPS", -7.0, -5.0, None, 16 / 31, -5.0, 0.6),
     ],
 )
 def test_expected_and_pace(kpi, actual, target, baseline, share, expected, pace):
