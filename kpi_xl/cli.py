@@ -101,12 +101,18 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_goals(args: argparse.Namespace, out: TextIO) -> int:
-    from kpi_xl.goals_table import goals_table
+    from kpi_xl.goals_table import goals_records, goals_table
     from kpi_xl.workbook.read import read_workbook
 
     data = read_workbook(args.workbook)
     if args.client is not None and args.client not in data.clients:
         raise KpiError(f"no client {args.client!r} in {args.workbook} (clients: {', '.join(data.clients)})")
+    if args.json:
+        import json
+
+        records = goals_records(data, args.as_of or today(), args.client)
+        print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False), file=out)
+        return 0
     print(goals_table(data, args.as_of or today(), args.client), file=out)
     return 0
 
@@ -170,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     goals.add_argument("workbook", type=Path)
     goals.add_argument("--client", default=None)
     goals.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    goals.add_argument("--json", action="store_true", help="print a JSON list, one object per goal, for scripts")
     goals.set_defaults(run=_cmd_goals)
 
     report = commands.add_parser("report", help="write one PDF report per client")

@@ -317,7 +317,7 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
         g(pl, "CPM", *month, channel="Display", improvement=0.08,
           baseline=round(history(pl, "CPM", month[0], "Display"), 2),
           objective="Tańsze dotarcie w sieci reklamowej", owner="Piotr Wiśniewski"),
-        g(pl, "SESSIONS", *quarter, baseline=round(last_year(pl, "SESSIONS", quarter), -2), improvement=0.15,
+        g(pl, "SESSIONS", *quarter, baseline=round(last_year(pl, "SESSIONS", quarter), -2), improvement=0.17,
           objective="Więcej odwiedzin sklepu internetowego przed sezonem", owner="Anna Kowalska"),
         g(pl, "NEW_CUSTOMERS", *last_month, target=round(last_year(pl, "NEW_CUSTOMERS", last_month) * 0.97),
           objective="Utrzymać liczbę nowych klientów z zeszłego roku", owner="Anna Kowalska"),

@@ -41,6 +41,7 @@ _KPI_HELP = "Optional KPI code (CPA, CONVERSION_RATE...): sets the direction, lo
 _AS_OF_HELP = "Optional date to judge on. Left out: today."
 _START_HELP = "First day of the goal's window."
 _END_HELP = "Last day of the goal's window."
+_BASELINE_HELP = "Optional baseline: rates are then expected to move from it to the target over the window."
 
 
 def _optional_kpi(value: object) -> Kpi | None:
@@ -80,34 +81,28 @@ def KPI_PROGRESS(actual, target, baseline=None, kpi=None):
 
 def _expected_and_pace(actual: float, target: float, start: dt.date, end: dt.date, as_of: dt.date,
                        kpi: Kpi | None, baseline: float | None) -> tuple[float, float | None]:
-    """Expected to date and pace: a total (no KPI given, revenue) or churn should have built up to the
-    elapsed share of the target; a rate should be on the glide path from baseline to target."""
-    share = tracking.elapsed_share(start, end, as_of)
-    if kpi is None or kpi.accrual:
-        expected = tracking.scale_to_window(kpi, target, share)
-    else:
-        expected = baseline + (target - baseline) * share if baseline is not None else target
-    if share == 0:
-        return expected, None
-    scale = abs(target - baseline) if baseline is not None and target != baseline else None
-    return expected, tracking.pace(actual, expected, kpi, scale)
+    """Expected to date and pace by the same rule as the goal table (see ``tracking.expected_and_pace``),
+    the share of the window counted in days."""
+    return tracking.expected_and_pace(kpi, actual, target, baseline, tracking.elapsed_share(start, end, as_of))
 
 
 @excel_function(
-    "Pace to date: the actual against what should have been reached by now (1 = exactly on pace, 0.9 = 10% "
-    "behind). Totals are expected in proportion to the days elapsed; rates should equal the target.",
+    "Pace to date (1 = on pace, 0.9 = 10% behind). Totals: actual / the target's share for the days elapsed. "
+    "Rates with a baseline: the way travelled from it / the way due by now (below 0 when worse than it).",
     actual_to_date=f"The actual so far: {RANGE_HELP}.",
     target="The target for the whole window.",
     start=_START_HELP,
     end=_END_HELP,
     as_of=_AS_OF_HELP,
     kpi=_KPI_HELP,
+    baseline=_BASELINE_HELP,
 )
-def KPI_PACE(actual_to_date, target, start, end, as_of=None, kpi=None):
+def KPI_PACE(actual_to_date, target, start, end, as_of=None, kpi=None, baseline=None):
     def compute() -> float:
         _, value = _expected_and_pace(
             cells.total("actual_to_date", actual_to_date), cells.total("target", target),
-            cells.date_value("start", start), cells.date_value("end", end), _as_of(as_of), _optional_kpi(kpi), None)
+            cells.date_value("start", start), cells.date_value("end", end), _as_of(as_of), _optional_kpi(kpi),
+            None if baseline is None else cells.total("baseline", baseline))
         if value is None:
             raise NotAvailableError("pace", "the window has not started")
         return value
@@ -136,7 +131,7 @@ def KPI_FORECAST(actual_to_date, start, end, as_of=None):
     end=_END_HELP,
     as_of=_AS_OF_HELP,
     kpi=_KPI_HELP + " Left out: a total, higher is better.",
-    baseline="Optional baseline: rates are then expected to move from it to the target over the window.",
+    baseline=_BASELINE_HELP,
 )
 def KPI_STATUS(actual, target, start, end, as_of=None, kpi=None, baseline=None):
     def compute() -> str:

@@ -1,18 +1,21 @@
-"""The ``kpi-xl goals`` table: every goal with baseline, target, actual, expected to date, forecast,
-status and SMART findings, formatted for a terminal (English, the client's currency)."""
+"""The ``kpi-xl goals`` output: every goal with baseline, target, actual, expected to date, forecast,
+status and SMART findings, as a table for a terminal (English, the client's currency) or as JSON
+records for scripts (``--json``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import Unit
+from kpi_xl.core.tracking import GoalStatus
 from kpi_xl.report.format import span
 
-__all__ = ["format_quantity", "goals_table"]
+__all__ = ["format_quantity", "goal_record", "goals_records", "goals_table"]
 
 _LOCALE = "en_US"
 
@@ -64,3 +67,61 @@ def goals_table(data: WorkbookData, as_of: dt.date, client: str | None = None) -
     if len(rows) == 1:
         return f"no goals{f' for {client}' if client else ''} (as of {as_of})"
     return f"Goals as of {as_of}\n" + format_table(rows)
+
+
+def _number(value: float | None) -> float | None:
+    """A JSON number, or None (null) when there is none or it is not finite."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def goal_record(result: GoalStatus, currency: str = "USD") -> dict[str, object]:
+    """One goal as plain JSON-ready data: numbers as numbers (fractions for percentages, as the Excel
+    functions give them), None where there is none, status codes as ``KPI_STATUS`` returns them.
+
+    >>> from kpi_xl.core.model import Goal
+    >>> from kpi_xl.core.registry import get
+    >>> from kpi_xl.core.tracking import Achievability, Status
+    >>> g = Goal("Acme", "CPA", dt.date(2026, 10, 1), dt.date(2026, 10, 31), target=20.0, source="Goals!A2")
+    >>> r = GoalStatus(g, get("CPA"), dt.date(2026, 10, 15), None, "none", 20.0, 25.0, 20.0, 25.0, None, 0.8,
+    ...                15 / 31, Status.OFF_TRACK, Achievability.UNKNOWN)
+    >>> record = goal_record(r)
+    >>> record["kpi"], record["channel"], record["actual"], record["progress"], record["status"], record["findings"]
+    ('CPA', None, 25.0, None, 'off_track', [])
+    """
+    goal = result.goal
+    return {
+        "client": goal.client,
+        "kpi": result.kpi.code,
+        "channel": goal.channel or None,
+        "start": goal.start.isoformat(),
+        "end": goal.end.isoformat(),
+        "as_of": result.as_of.isoformat(),
+        "unit": result.kpi.unit.value,
+        "baseline": _number(result.baseline),
+        "baseline_source": result.baseline_source,
+        "target": _number(result.target),
+        "actual": _number(result.actual),
+        "expected": _number(result.expected),
+        "forecast": _number(result.forecast),
+        "pace": _number(result.pace),
+        "progress": _number(result.progress),
+        "elapsed": _number(result.elapsed),
+        "status": result.status.value,
+        "achievability": result.achievability.value,
+        "findings": [
+            {"criterion": f.criterion, "severity": f.severity,
+             "text": f.text(fmt=lambda q: format_quantity(q.value, q.unit, currency))}
+            for f in result.findings
+        ],
+        "source": goal.source or None,
+    }
+
+
+def goals_records(data: WorkbookData, as_of: dt.date, client: str | None = None) -> list[dict[str, object]]:
+    """Every goal of the workbook (or of one client) on ``as_of`` as :func:`goal_record` data, in
+    workbook order: what ``kpi-xl goals --json`` prints."""
+    records = []
+    for result in evaluate_goals(data, as_of, client):
+        known = data.clients.get(result.goal.client)
+        records.append(goal_record(result, known.currency if known else "USD"))
+    return records

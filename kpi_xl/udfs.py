@@ -64,6 +64,7 @@ __all__ = [
     "KPI_FORECAST",
     "KPI_INTERACTIONS_PER_USER",
     "KPI_LIST",
+    "KPI_MER",
     "KPI_NAME",
     "KPI_NPS",
     "KPI_NPS_SCORES",
@@ -160,6 +161,11 @@ def KPI_ROI(revenue, cost):
 @kpi_function("ROAS")
 def KPI_ROAS(revenue, ad_cost):
     return _evaluate("ROAS", revenue, ad_cost)
+
+
+@kpi_function("MER")
+def KPI_MER(revenue, marketing_cost):
+    return _evaluate("MER", revenue, marketing_cost)
 
 
 @kpi_function("CART_ABANDONMENT_RATE")

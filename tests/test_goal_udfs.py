@@ -87,7 +87,10 @@ def test_kpi_forecast(args, expected):
         ((35_000.0, 31_000.0, OCT_1, OCT_31, OCT_15, "REVENUE"), "achieved"),
         ((30_000.0, 31_000.0, OCT_1, OCT_31, OCT_31), "missed"),
         ((25.0, 26.0, OCT_1, OCT_31, OCT_31, "CPA"), "achieved"),
-        ((25.0, 20.0, OCT_1, OCT_31, DT(2026, 10, 16), "CPA", 25.0), "at_risk"),
+        # CPA from 25 towards 20: by the 16th 5 x 16/31 = 2.58 of the way is due. At 22.6, 2.4 travelled:
+        # pace 2.4 / 2.58 = 0.93, at risk; still at the baseline 25, nothing travelled: off track.
+        ((22.6, 20.0, OCT_1, OCT_31, DT(2026, 10, 16), "CPA", 25.0), "at_risk"),
+        ((25.0, 20.0, OCT_1, OCT_31, DT(2026, 10, 16), "CPA", 25.0), "off_track"),
         ((25.0, 20.0, OCT_1, OCT_31, DT(2026, 10, 16), "CPA"), "off_track"),   # no glide path without a baseline
         ((25.0, 20.0, OCT_1, OCT_31, DT(2026, 10, 16), "CPX"), "#N/A"),
     ],

@@ -97,9 +97,9 @@ def test_cumulative_expected_and_forecast_on_a_frozen_date():
         (24.0, D(2026, 10, 31), Status.MISSED),      # 25 is above 24: missed
         (25.5, D(2026, 10, 16), Status.ON_TRACK),    # at or under target mid-window
         # From baseline 25 to target 20 over October: on the 16th the glide path expects
-        # 25 - 5 x 16/31 = 22.42; the actual 25 gives a pace of 22.42 / 25 = 0.897: at risk.
-        (20.0, D(2026, 10, 16), Status.AT_RISK),
-        (15.0, D(2026, 10, 16), Status.OFF_TRACK),   # expects 19.84: pace 0.79
+        # 25 - 5 x 16/31 = 22.42; the actual 25 has travelled 0 of the 2.58 due: pace 0, off track.
+        (20.0, D(2026, 10, 16), Status.OFF_TRACK),
+        (15.0, D(2026, 10, 16), Status.OFF_TRACK),   # expects 19.84: pace 0
     ],
 )
 def test_lower_is_better_goal_status(target, as_of, status):
@@ -149,11 +149,11 @@ def test_goal_for_a_channel_without_rows_is_flagged():
 
 
 def test_seasonality_weights_the_expected_value():
-    # Last year November took 30,000 and December 46,000 (its first half ran at double speed). By 15
-    # December a November-December goal expects all of November's weight and 15/31 of December's:
-    # (30,000 + 46,000 x 15/31) / 76,000 of the target, not the 45/61 a day count gives.
+    # Last year November took 30,000 and December 46,000: its first half ran at double speed, 15 x 2,000
+    # = 30,000 by the 15th. By 15 December a November-December goal expects last year's share of those
+    # days: (30,000 + 30,000) / 76,000 of the target, not the 45/61 a day count gives.
     result = run(goal(start=D(2026, 11, 1), end=D(2026, 12, 31), target=76_000.0), D(2026, 12, 15))
-    share = (30_000 + 46_000 * 15 / 31) / 76_000
+    share = (30_000 + 30_000) / 76_000
     assert result.elapsed == pytest.approx(share)
     assert result.elapsed != pytest.approx(45 / 61)
     assert result.expected == pytest.approx(76_000.0 * share)

@@ -35,12 +35,16 @@ def test_only_goals_overlapping_the_month_in_workbook_order():
 def test_counts_wins_and_risks_in_words():
     report = _report()
     assert [(c.key, c.text) for c in report.counts] == [
-        ("achieved", "2 goals achieved"), ("on_track", "1 goal on track"), ("at_risk", "1 goal at risk"),
-        ("off_track", "No goal off track")]  # no "0 goals missed": it says nothing
+        ("achieved", "2 goals achieved"), ("on_track", "1 goal on track"), ("at_risk", "No goal at risk"),
+        ("off_track", "1 goal off track")]  # no "0 goals missed": it says nothing
     assert report.headline == "This report follows 4 goals."
-    assert report.wins == ("Conversions: target of 1,200 reached (1,234).",  # achieved first, by pace
-                           "Cost per acquisition (CPA) – Search: target of $9.20 reached ($9.00).")
-    assert report.risks == ("Click-through rate (CTR) – Social: 6.4% behind plan, 1.50% against 1.60% expected "
+    # Achieved first, by pace: CPA travelled 1.00 of the 0.80 from 10 to 9.20 (1.25); conversions 1,234 /
+    # 1,200 = 1.03.
+    assert report.wins == ("Cost per acquisition (CPA) – Search: target of $9.20 reached ($9.00).",
+                           "Conversions: target of 1,200 reached (1,234).")
+    # CTR from 1.4 % towards 2.0 % over Q4: by 31 October 0.6 x 31/92 = 0.202 points were due and 0.1
+    # came (1.50 %): pace 0.49, half the way due, so 51 % behind plan.
+    assert report.risks == ("Click-through rate (CTR) – Social: 51% behind plan, 1.50% against 1.60% expected "
                             "by now; forecast 1.50% for a target of 2.00%.",)
 
 

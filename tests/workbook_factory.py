@@ -120,7 +120,7 @@ def actuals_rows(count: int, clients: tuple[str, ...] = ("Acme", "Borsa", "Cafe 
         sessions = rng.randint(0, clicks + 50)
         conversions = rng.randint(0, max(sessions // 10, 1))
         rows.append(actuals_row(
-            start + dt.timedelta(days=i % 2000), clients[i % len(clients)], channels[i % 4], f"C{i % 50}",
+            start + dt.timedelta(days=i % 2000), clients[i % len(clients)], channels[i % 4], f"C{i // 2000}",
             cost=round(rng.uniform(0, 900), 2), impressions=impressions, clicks=clicks, reach=impressions // 2,
             sessions=sessions, bounced_sessions=sessions // 3, conversions=conversions,
             orders=conversions, revenue=round(conversions * rng.uniform(20, 200), 2),

@@ -21,6 +21,15 @@ value on the first or last day of the window that has data.
 True
 >>> view.channels()
 ['Search', 'Social']
+
+Over every channel, ROAS counts only the channels that had ad cost; MER counts them all:
+
+>>> rows = Actuals.from_rows([
+...     {"date": dt.date(2026, 9, 1), "client": "A", "channel": "Search", "cost": 100.0, "revenue": 300.0},
+...     {"date": dt.date(2026, 9, 1), "client": "A", "channel": "WhatsApp", "revenue": 200.0},
+... ])
+>>> [ActualsView(rows, "A").value(get(k), dt.date(2026, 9, 1), dt.date(2026, 9, 1)) for k in ("ROAS", "MER")]
+[3.0, 5.0]
 """
 
 from __future__ import annotations
@@ -53,14 +62,15 @@ class ActualsView:
     """The rows of one client (and channel, None for all), sorted by date, for fast window sums."""
 
     def __init__(self, actuals: Actuals, client: str, channel: str | None = None) -> None:
-        wanted = [
-            i for i, c in enumerate(actuals.clients)
-            if c == client and (channel is None or actuals.channels[i] == channel)
-        ]
+        mine = [i for i, c in enumerate(actuals.clients) if c == client]
+        wanted = mine if channel is None else [i for i in mine if actuals.channels[i] == channel]
         wanted.sort(key=actuals.dates.__getitem__)
+        #: The client's first row, on any channel: before it there is no history, not a zero.
+        self.history_start: dt.date | None = min((actuals.dates[i] for i in mine), default=None)
         self.dates: list[dt.date] = [actuals.dates[i] for i in wanted]
         self._channels = [actuals.channels[i] for i in wanted]
         self._rows = wanted
+        self._every_channel = channel is None
         self._measures = actuals.measures
         # A view reads a few of the ~34 measures: each column is copied the first time it is asked for.
         self._columns: dict[str, list[float | None]] = {}
@@ -89,6 +99,13 @@ class ActualsView:
     def _bounds(self, start: dt.date, end: dt.date) -> tuple[int, int]:
         return bisect_left(self.dates, start), bisect_right(self.dates, end)
 
+    def days_with(self, measure: str, start: dt.date, end: dt.date) -> int:
+        """How many days of the window have a value of ``measure`` (daily data: all of them; losses
+        recorded once a month: one)."""
+        lo, hi = self._bounds(start, end)
+        column = self._column(measure)
+        return len({self.dates[i] for i in range(lo, hi) if column[i] is not None})
+
     def total(self, measure: str, start: dt.date, end: dt.date) -> float | None:
         """One measure over the window; None when no row in it has a value."""
         lo, hi = self._bounds(start, end)
@@ -108,8 +125,36 @@ class ActualsView:
     def totals(self, measures: Sequence[str], start: dt.date, end: dt.date) -> dict[str, float | None]:
         return {m: self.total(m, start, end) for m in measures}
 
+    def paid_channels(self, start: dt.date, end: dt.date) -> set[str]:
+        """The channels with ad cost (above zero) in the window."""
+        lo, hi = self._bounds(start, end)
+        cost = self._column("cost")
+        spent: dict[str, float] = {}
+        for i in range(lo, hi):
+            if cost[i]:
+                spent[self._channels[i]] = spent.get(self._channels[i], 0.0) + cost[i]  # type: ignore[operator]
+        return {channel for channel, total in spent.items() if total > 0}
+
+    def _paid_totals(self, measures: Sequence[str], start: dt.date, end: dt.date) -> dict[str, float | None]:
+        """Flow measures summed over the rows of the channels with ad cost in the window only."""
+        paid = self.paid_channels(start, end)
+        lo, hi = self._bounds(start, end)
+        rows = [i for i in range(lo, hi) if self._channels[i] in paid]
+        totals: dict[str, float | None] = {}
+        for measure in measures:
+            column = self._column(measure)
+            values = [column[i] for i in rows if column[i] is not None]
+            totals[measure] = math.fsum(values) if values else None  # type: ignore[arg-type]
+        return totals
+
     def value(self, kpi: Kpi, start: dt.date, end: dt.date) -> float | None:
-        """The KPI over the window, as a ratio of the window's totals; None without data."""
+        """The KPI over the window, as a ratio of the window's totals; None without data.
+
+        An ad-efficiency KPI (ROAS, CPA, CPC, CPM) over every channel counts only the channels with
+        ad cost in the window: WhatsApp's revenue was not bought with ads.
+        """
+        if kpi.paid and self._every_channel:
+            return kpi_of_totals(kpi, self._paid_totals(kpi.measures, start, end))
         return kpi_of_totals(kpi, self.totals(kpi.measures, start, end))
 
     def monthly(self, kpi: Kpi, first: Month, last: Month) -> list[tuple[Month, float | None]]:

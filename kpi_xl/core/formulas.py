@@ -46,6 +46,7 @@ __all__ = [
     "engagement_rate",
     "fcr",
     "interactions_per_user",
+    "mer",
     "nps",
     "nps_counts",
     "purchase_frequency",
@@ -201,6 +202,15 @@ def roas(revenue: float, ad_cost: float) -> float:
     4.0
     """
     return _per("revenue", revenue, "ad_cost", ad_cost)
+
+
+def mer(revenue: float, marketing_cost: float) -> float:
+    """Marketing efficiency ratio: all revenue per unit of all marketing cost (the blended ROAS).
+
+    >>> mer(12_000.0, 3000.0)
+    4.0
+    """
+    return _per("revenue", revenue, "marketing_cost", marketing_cost)
 
 
 def cart_abandonment_rate(carts: float, completed_orders: float) -> float:

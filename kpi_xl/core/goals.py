@@ -11,9 +11,11 @@
 - **Relevant**: the objective it serves and its funnel stage; no objective is a warning.
 - **Time-bound**: a start and an end, a status on ``as_of``, expected value to date and forecast.
 
-Baselines of KPIs that build up over the window (revenue, churn) from the previous 3 months are
-scaled to the goal's window length by days, so that a one-month revenue goal compares with one
-month's worth of history.
+Baselines of KPIs that build up over the window (revenue, churn, retention) from the previous 3
+months are scaled to the goal's window length by days, so that a one-month revenue goal compares
+with one month's worth of history. History begins at the client's first Actuals row: a client whose
+data starts in August has a baseline from August and September for an October goal, not a quarter
+with a July of zeros.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from kpi_xl.core.tracking import (
     Term,
     Thresholds,
     elapsed_share,
+    expected_and_pace,
     meets,
-    pace,
     progress,
     scale_to_window,
     status_of,
@@ -56,6 +58,8 @@ __all__ = [
 # Fewer past windows (or changes between them) than this: too little history to judge a target.
 MIN_HISTORY_WINDOWS = 6
 MIN_HISTORY_CHANGES = 4
+# A baseline from fewer days of history than this would be one good or bad week: none is computed.
+MIN_BASELINE_DAYS = 28
 LONG_WINDOW_DAYS = 366
 _DEFAULT_SETTINGS = Settings()
 
@@ -85,17 +89,41 @@ def _improvement(kpi: Kpi, old: float, new: float) -> float | None:
 
 def baseline_from_history(
     view: ActualsView, kpi: Kpi, start: dt.date, end: dt.date, method: str
-) -> tuple[float | None, str]:
-    """The goal's baseline from history and how it was found; (None, "none") without history."""
+) -> tuple[float | None, str, list[Finding]]:
+    """The goal's baseline from history, how it was found and what to say about it; (None, "none")
+    without enough history.
+
+    History begins at the client's first Actuals row: the days before it are unknown, not zero. A
+    previous-3-months baseline over a shorter history covers the days there are (at least
+    ``MIN_BASELINE_DAYS``), scaled to the goal's window like a full one.
+    """
+    if view.history_start is None:
+        return None, "none", []
     if method == "same_period_last_year":
-        value = view.value(kpi, shift_year(start), shift_year(end))
-        return value, ("same_period_last_year" if value is not None else "none")
-    first = Month.of(start) - 3
-    last = Month.of(start) - 1
-    value = view.value(kpi, first.first_day, last.last_day)
-    if value is not None:  # three months' worth -> the goal window's worth (for totals, churn...)
-        value = scale_to_window(kpi, value, days_between(start, end) / days_between(first.first_day, last.last_day))
-    return value, ("previous_3_months" if value is not None else "none")
+        first, last = shift_year(start), shift_year(end)
+        if view.history_start > first:
+            return None, "none", [Finding("achievable", "warning", N_(
+                "The data begins after the start of the same window last year: give a Baseline, or use "
+                "the previous 3 months."))]
+        value = view.value(kpi, first, last)
+        return value, ("same_period_last_year" if value is not None else "none"), []
+    first = (Month.of(start) - 3).first_day
+    last = (Month.of(start) - 1).last_day
+    begin = max(first, view.history_start)
+    days = days_between(begin, last) if begin <= last else 0
+    if days < MIN_BASELINE_DAYS:
+        return None, "none", [Finding("achievable", "warning", N_(
+            "Too little history for a baseline ({days} before the start): give a Baseline."),
+            {"days": Quantity(days, "days")})]
+    value = view.value(kpi, begin, last)
+    if value is None:
+        return None, "none", []
+    # The history's worth -> the goal window's worth (totals, churn and retention build up with time).
+    value = scale_to_window(kpi, value, days_between(start, end) / days)
+    findings = [] if begin == first else [Finding("achievable", "info", N_(
+        "History is short: the baseline covers the {days} of data before the start, not 3 months."),
+        {"days": Quantity(days, "days")})]
+    return value, "previous_3_months", findings
 
 
 def _window_months(start: dt.date, end: dt.date) -> int:
@@ -114,11 +142,11 @@ def judge_achievability(
     required = _improvement(kpi, baseline, target)
     if required is None:
         return Achievability.UNKNOWN, []
-    if view.first_date is None:
+    if view.history_start is None:
         return Achievability.UNKNOWN, [_no_history()]
     length = _window_months(goal.start, goal.end)
-    first = Month.of(view.first_date)
-    if view.first_date != first.first_day:
+    first = Month.of(view.history_start)
+    if view.history_start != first.first_day:
         first = first + 1  # only complete months count
     last = Month.of(goal.start) - 1
     windows: list[float | None] = []
@@ -169,28 +197,39 @@ def _no_history() -> Finding:
 
 
 def _season_share(view: ActualsView, kpi: Kpi, goal: Goal, as_of: dt.date) -> float:
-    """The share of the window elapsed, weighted by last year's pattern for KPIs that build up when
-    last year's data covers the whole window; otherwise by days.
+    """The share of the window elapsed for a KPI that builds up (revenue, churn), weighted by how last
+    year's same days split it when the history covers the whole window a year earlier; by days
+    otherwise.
 
-    The weights are last year's totals month by month, and the current month counts by its days:
-    rows may be monthly (a stock dated the 1st or the last day), so finer weights would be noise.
+    Month by month: where last year's month has a value on every day, the weights are last year's
+    daily values (Black Friday counts on its own day); where it holds weekly or monthly values
+    (losses recorded on the month's last day), that month's total spread evenly over its days.
     """
     linear = elapsed_share(goal.start, goal.end, as_of)
     if kpi.accrual != "grows" or as_of < goal.start or as_of >= goal.end:
         return linear
-    if view.first_date is None or view.first_date > shift_year(goal.start) or view.last_date is None \
+    if view.history_start is None or view.history_start > shift_year(goal.start) or view.last_date is None \
             or view.last_date < shift_year(goal.end):
         return linear
+    measure = kpi.measures[0]  # what builds up: revenue, conversions, customers lost
     done = whole = 0.0
     month = Month.of(goal.start)
     while month.first_day <= goal.end:
         first, last = max(month.first_day, goal.start), min(month.last_day, goal.end)
-        weight = view.value(kpi, shift_year(first), shift_year(last))
-        if weight is None:
-            return linear
+        before, until = shift_year(first), shift_year(last)
+        if view.days_with(measure, before, until) == days_between(before, until):
+            weight = view.total(measure, before, until) or 0.0
+            if as_of >= first:
+                done += view.total(measure, before, shift_year(min(as_of, last))) or 0.0
+        else:
+            whole_month = Month.of(before)
+            total = view.total(measure, whole_month.first_day, whole_month.last_day)
+            if total is None:
+                return linear
+            weight = total * days_between(first, last) / month.days
+            if as_of >= first:
+                done += weight * elapsed_share(first, last, as_of)
         whole += weight
-        if as_of >= first:
-            done += weight * elapsed_share(first, last, as_of)
         month = month + 1
     return min(max(done / whole, 0.0), 1.0) if whole > 0 else linear
 
@@ -250,8 +289,11 @@ def evaluate_goal(
     if goal.channel and goal.channel not in view.channels():
         findings.append(Finding("specific", "warning", N_("No Actuals rows for the channel {channel}."),
                                 {"channel": goal.channel}))
-    baseline, source = (goal.baseline, "given") if goal.baseline is not None else baseline_from_history(
-        view, kpi, goal.start, goal.end, settings.baseline_method)
+    if goal.baseline is not None:
+        baseline, source = goal.baseline, "given"
+    else:
+        baseline, source, history = baseline_from_history(view, kpi, goal.start, goal.end, settings.baseline_method)
+        findings.extend(history)
 
     target = goal.target
     unreachable = False
@@ -277,15 +319,11 @@ def evaluate_goal(
     linear = elapsed_share(goal.start, goal.end, as_of)
     expected = forecast_value = pace_value = progress_value = None
     if target is not None and started:
+        expected, pace_value = expected_and_pace(kpi, actual, target, baseline, share if kpi.accrual else linear)
         if kpi.accrual:
-            expected = scale_to_window(kpi, target, share)
             forecast_value = scale_to_window(kpi, actual, 1 / share) if actual is not None and share > 0 else None
         else:
-            expected = baseline + (target - baseline) * linear if baseline is not None else target
             forecast_value = actual
-        if actual is not None and expected is not None:
-            scale = abs(target - baseline) if baseline is not None and target != baseline else None
-            pace_value = pace(actual, expected, kpi, scale)
     if target is not None and actual is not None:
         try:
             progress_value = _progress(kpi, actual, forecast_value, target, baseline)

@@ -30,6 +30,8 @@ __all__ = [
     "KPIS",
     "MEASURES",
     "N_",
+    "PAID_KPIS",
+    "PAID_NOTE",
     "PARAM_LABELS",
     "STAGE_NAMES",
     "UNIT_NAMES",
@@ -133,6 +135,8 @@ class Kpi:
     # How the value depends on the window's length: "" not at all (CPA), "grows" from 0 as the
     # window goes on (revenue, churn: lost customers pile up), "shrinks" from 1 (retention).
     accrual: str = ""
+    # Ad efficiency (ROAS, CPA, CPC, CPM): over all channels, only the channels with ad cost count.
+    paid: bool = False
 
     @property
     def lower_is_better(self) -> bool:
@@ -155,6 +159,8 @@ class Kpi:
 def _with_bounds(kpi: Kpi) -> Kpi:
     """Shares of a whole can't pass 100 %; NPS runs from -100 to 100; ROI can't lose more than all.
     Totals, churn and retention depend on the window's length (see ``Kpi.accrual``)."""
+    if kpi.code in PAID_KPIS:
+        return replace(kpi, paid=True)
     if kpi.cumulative:
         return replace(kpi, accrual="grows")
     if kpi.code == "CHURN_RATE":
@@ -169,6 +175,13 @@ def _with_bounds(kpi: Kpi) -> Kpi:
         return replace(kpi, bounds=(0.0, 1.0))
     return kpi
 
+
+#: Ad-efficiency KPIs: over all channels they count only the channels with ad cost in the window.
+PAID_KPIS = frozenset({"ROAS", "CPA", "CPC", "CPM"})
+#: What the report and the README add to a paid KPI's definition.
+PAID_NOTE = N_("Over all channels, only the channels with ad cost in the period count: the revenue, "
+               "conversions, clicks and impressions of channels without ad spend are left out (MER "
+               "takes them all).")
 
 _SHARES = frozenset({
     "CTR", "BOUNCE_RATE", "CART_ABANDONMENT_RATE", "CHURN_RATE", "RETENTION_RATE", "CSAT",
@@ -224,6 +237,7 @@ PARAM_LABELS: Mapping[str, str] = MappingProxyType({
     "base": N_("visitors, sessions, clicks or chats"),
     "acquisition_cost": N_("acquisition cost"),
     "ad_cost": N_("ad cost"),
+    "marketing_cost": N_("marketing cost"),
     "completed_orders": N_("completed orders"),
     "aov": N_("average order value"),
     "purchase_frequency": N_("purchase frequency"),
@@ -264,11 +278,15 @@ def _kpis() -> list[Kpi]:
             N_("Likes, comments, shares and saves per person reached."),
             A, pct, hi, ("engagements", "audience"), "{engagements} / {audience}", f.engagement_rate,
             ("engagements", "reach"),
-            N_("Engagements over reach (people who saw the content), the basis Meta uses; over "
-               "impressions it would fall whenever frequency rises.")),
-        Kpi("BOUNCE_RATE", N_("Bounce rate"), N_("Share of sessions that left after one page without interacting."),
+            N_("Engagements over reach (people who saw the content). Platforms and tools also divide by "
+               "impressions or followers, and over impressions the rate falls whenever frequency rises: "
+               "compare only rates on the same basis.")),
+        Kpi("BOUNCE_RATE", N_("Bounce rate"), N_("Share of sessions counted as bounced."),
             A, pct, lo, ("bounced_sessions", "sessions"), "{bounced_sessions} / {sessions}", f.bounce_rate,
-            ("bounced_sessions", "sessions")),
+            ("bounced_sessions", "sessions"),
+            N_("Bounced sessions as your analytics tool counts them: in Google Analytics 4 the sessions "
+               "that were not engaged (under 10 seconds, one page view and no key event); in Universal "
+               "Analytics, single-page sessions. The two are not comparable.")),
         Kpi("AVG_SESSION_DURATION", N_("Average session duration"),
             N_("How long a visit to the site lasts on average."),
             A, sec, hi, ("total_seconds", "sessions"), "{total_seconds} / {sessions}", f.avg_session_duration,
@@ -282,11 +300,12 @@ def _kpis() -> list[Kpi]:
         Kpi("NEW_CUSTOMERS", N_("New customers"), N_("Customers who bought for the first time."),
             C, cnt, hi, ("new_customers",), "{new_customers}", _total, ("new_customers",)),
         Kpi("CONVERSION_RATE", N_("Conversion rate"),
-            N_("Share of visitors, sessions, clicks or chats that ended in a conversion."),
+            N_("Conversions per visitor, session, click or chat, as a percentage."),
             C, pct, hi, ("conversions", "base"), "{conversions} / {base}", f.conversion_rate,
             ("conversions", "sessions"),
-            N_("In the workbook, conversions over sessions (Google Analytics' session conversion rate); "
-               "in a cell, over whatever base you pass. It can exceed 100% when one visit converts twice.")),
+            N_("In the workbook, every conversion over sessions, so a session that converts twice counts "
+               "twice and the rate can pass 100%. Google Analytics 4's session conversion rate counts "
+               "converting sessions instead and can't. In a cell, over whatever base you pass.")),
         Kpi("CPA", N_("Cost per acquisition (CPA)"), N_("What one conversion costs in ad spend."),
             C, cur, lo, ("cost", "conversions"), "{cost} / {conversions}", f.cpa, ("cost", "conversions")),
         Kpi("AOV", N_("Average order value (AOV)"), N_("Revenue per order."),
@@ -303,6 +322,11 @@ def _kpis() -> list[Kpi]:
                "if you need profit ROI.")),
         Kpi("ROAS", N_("Return on ad spend (ROAS)"), N_("Revenue earned for each unit of ad spend."),
             C, rat, hi, ("revenue", "ad_cost"), "{revenue} / {ad_cost}", f.roas, ("revenue", "cost")),
+        Kpi("MER", N_("Marketing efficiency ratio (MER)"),
+            N_("All revenue for each unit of marketing cost, over every channel."),
+            C, rat, hi, ("revenue", "marketing_cost"), "{revenue} / {marketing_cost}", f.mer, ("revenue", "cost"),
+            N_("Every channel's revenue (organic, WhatsApp and e-mail included) over all marketing cost: the "
+               "blended view, where ROAS counts only the channels with ad cost.")),
         Kpi("CART_ABANDONMENT_RATE", N_("Cart abandonment rate"),
             N_("Share of shopping carts that did not end in an order."),
             C, pct, lo, ("carts", "completed_orders"), "1 − {completed_orders} / {carts}",
@@ -311,12 +335,17 @@ def _kpis() -> list[Kpi]:
             R, pct, lo, ("customers_lost", "customers_at_start"), "{customers_lost} / {customers_at_start}",
             f.churn_rate, ("customers_lost", "customers_at_start"),
             N_("Customer churn over customers at the start of the period (not revenue churn, and not "
-               "over the period's average customers), the most common and simplest to audit.")),
+               "over the period's average customers). It builds up over a window: a baseline from 3 months "
+               "is scaled to the goal's length by days (quarterly 3%, monthly 1%), and pace compares the "
+               "churn so far with what is due by now.")),
         Kpi("RETENTION_RATE", N_("Customer retention rate"),
             N_("Share of the customers at the start of the period still there at its end."),
             R, pct, hi, ("customers_at_end", "new_customers", "customers_at_start"),
             "({customers_at_end} − {new_customers}) / {customers_at_start}", f.retention_rate,
-            ("customers_at_end", "new_customers", "customers_at_start")),
+            ("customers_at_end", "new_customers", "customers_at_start"),
+            N_("It falls over a window: a baseline from 3 months is scaled to the goal's length by what is "
+               "lost (quarterly 97%, monthly 99%), and pace compares the customers lost so far with the "
+               "loss due by now.")),
         Kpi("PURCHASE_FREQUENCY", N_("Purchase frequency"), N_("Orders per customer in the period."),
             R, cnt, hi, ("orders", "customers"), "{orders} / {customers}", f.purchase_frequency,
             ("orders", "customers")),

@@ -3,20 +3,22 @@
 Never the wall clock: every function takes ``as_of``. The result, :class:`GoalStatus`, is plain data
 that the report, the command line and the Excel functions all show.
 
-Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85):
+Status rules (thresholds from :class:`kpi_xl.core.model.Settings`, defaults 0.95 and 0.85; the
+README's "SMART goals" section is generated from :mod:`kpi_xl.docs` with examples computed here):
 
-- ``not_started`` before the window opens; after it closes, ``achieved`` or ``missed``;
+- ``not_started`` before the window opens; from its last day on (a goal is final on its end date),
+  ``achieved`` or ``missed``;
 - in the window, a total (revenue) that has already reached its target is ``achieved``;
-- otherwise the *pace*, actual against expected to date (direction-aware: for a lower-is-better KPI,
-  expected / actual), decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min`` is
-  ``at_risk``, below is ``off_track``.
+- otherwise the *pace* decides: at least ``on_track_min`` is ``on_track``, at least ``at_risk_min``
+  is ``at_risk``, below is ``off_track``.
 
-Expected to date: for KPIs that build up over the window (totals such as revenue, and churn, whose
-lost customers pile up; retention falls the same way) the target carried over to the share of the
-window elapsed, weighted by last year's seasonality for the same days when the history covers them;
-for rates and averages (CPA, conversion rate) the glide path from baseline to target at that share
-(the target itself without a baseline). Forecast at the end: the actual carried over to the whole
-window for the first kind; the current value for rates, which do not build up.
+Pace (:func:`expected_and_pace`): for totals the ratio of the actual to the target's share of the
+window elapsed (weighted by last year's same days when the history covers them); for rates,
+averages and scores with a baseline and a better target, the gap travelled from the baseline
+against the gap due by now, so a value worse than its baseline is never on track; churn and
+retention, which build up over the window, the same once carried over to the share elapsed.
+Without a baseline, a ratio to the target. Forecast at the end: the actual carried over to the
+whole window for totals, churn and retention; the current value for rates, which do not build up.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ __all__ = [
     "Term",
     "Thresholds",
     "elapsed_share",
+    "expected_and_pace",
     "forecast",
+    "gap_applies",
     "meets",
     "pace",
     "progress",
@@ -256,19 +260,70 @@ def forecast(actual_to_date: float, share: float) -> float:
     return actual_to_date / share
 
 
-def pace(actual: float, expected: float, kpi: Kpi | None = None, scale: float | None = None) -> float:
-    """Actual against expected, direction-aware: 1.0 is exactly on pace, 0.9 is 10 % behind.
+def gap_applies(kpi: Kpi | None, target: float, baseline: float | None) -> bool:
+    """Whether pace is judged as the gap travelled from the baseline: a rate, average or score (not
+    a total) with a baseline and a target better than it. Otherwise pace is a ratio to the expected
+    value (totals; goals without a baseline, or whose target is no improvement on it).
 
-    For positive values it is the ratio (expected / actual for lower-is-better KPIs). Where values
-    can be zero or negative (NPS, ROI) a ratio means nothing, so the gap is measured against
-    ``scale`` (the distance from baseline to target) instead. For retention, which sits near 100 %,
-    a ratio says nothing either (96.6 % of 97.3 % is 0.99): what was lost is compared instead.
+    >>> from kpi_xl.core.registry import get
+    >>> gap_applies(get("FCR"), 0.80, 0.739), gap_applies(get("REVENUE"), 1000.0, 800.0)
+    (True, False)
+    >>> gap_applies(get("CPA"), 30.0, 25.0), gap_applies(get("CPA"), 20.0, None)   # no improvement; no baseline
+    (False, False)
+    """
+    return (kpi is not None and not kpi.cumulative and baseline is not None and target != baseline
+            and meets(target, baseline, kpi))
+
+
+def expected_and_pace(
+    kpi: Kpi | None, actual: float | None, target: float, baseline: float | None, share: float
+) -> tuple[float, float | None]:
+    """The value expected ``share`` of the way through the window, and the pace against it.
+
+    - A total (revenue; no KPI given) is expected at the target times the share, and its pace is the
+      ratio actual / expected.
+    - A rate, average or score with a baseline and a better target glides from the baseline to the
+      target: expected = baseline + (target - baseline) x share, and pace is the gap travelled against
+      the gap expected by now, (actual - baseline) / (expected - baseline). A value worse than its
+      baseline has a negative pace: never on track. Churn and retention, which build up over the
+      window, are compared the same way once carried over to the share of the window elapsed.
+    - Without a baseline (or with a target no better than it) a rate is expected at the target and
+      its pace is the ratio to it, direction-aware.
+
+    >>> from kpi_xl.core.registry import get
+    >>> expected, value = expected_and_pace(get("FCR"), 0.728, 0.80, 0.739, 31 / 92)
+    >>> round(expected, 4), round(value, 2)       # 1.1 points below the baseline where 2.1 above were due
+    (0.7596, -0.54)
+    >>> expected_and_pace(get("REVENUE"), 15_000.0, 31_000.0, None, 15 / 31)
+    (15000.0, 1.0)
+    """
+    if kpi is None or kpi.cumulative or not gap_applies(kpi, target, baseline):
+        expected = scale_to_window(kpi, target, share) if kpi is None or kpi.accrual else target
+        ratio = None if actual is None or share <= 0 else pace(actual, expected, kpi)
+        return expected, ratio
+    assert baseline is not None
+    level = baseline + (target - baseline) * share
+    expected = scale_to_window(kpi, level, share) if kpi.accrual else level
+    start = scale_to_window(kpi, baseline, share) if kpi.accrual else baseline
+    if actual is None or share <= 0 or expected == start:
+        return expected, None
+    return expected, (actual - start) / (expected - start)
+
+
+def pace(actual: float, expected: float, kpi: Kpi | None = None) -> float:
+    """Actual against expected as a ratio, direction-aware: 1.0 is exactly on pace, 0.9 is 10 % behind.
+
+    The rule for totals, and for rates without a baseline (see :func:`expected_and_pace`): expected /
+    actual for lower-is-better KPIs. Where values can be zero or negative (NPS, ROI) a ratio means
+    nothing, so the gap is measured against the size of the expected value (at least 1) instead.
+    For retention, which sits near 100 %, a ratio says nothing either (96.6 % of 97.3 % is 0.99): what
+    was lost is compared instead.
 
     >>> from kpi_xl.core.registry import get
     >>> pace(90.0, 100.0), pace(30.0, 27.0, get("CPA"))
     (0.9, 0.9)
-    >>> pace(-7.0, -5.0, get("NPS"), scale=10.0)      # 2 NPS points behind on a 10-point climb
-    0.8
+    >>> pace(-7.0, -5.0, get("NPS"))      # 2 NPS points behind a target of -5
+    0.6
     >>> round(pace(0.966, 0.973, get("RETENTION_RATE")), 2)   # lost 3.4 % where 2.7 % was expected
     0.79
     """
@@ -278,7 +333,7 @@ def pace(actual: float, expected: float, kpi: Kpi | None = None, scale: float | 
     if actual > 0 and expected > 0:
         return actual / expected if higher else expected / actual
     gap = (actual - expected) if higher else (expected - actual)
-    return 1.0 + gap / (scale if scale else max(abs(expected), 1.0))
+    return 1.0 + gap / max(abs(expected), 1.0)
 
 
 def status_of(

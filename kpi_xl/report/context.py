@@ -19,7 +19,16 @@ from markupsafe import Markup
 from kpi_xl.core.aggregate import ActualsView
 from kpi_xl.core.model import Client, WorkbookData
 from kpi_xl.core.periods import Month
-from kpi_xl.core.registry import DIRECTION_NAMES, STAGE_NAMES, UNIT_NAMES, Kpi, Stage, Unit, label_of
+from kpi_xl.core.registry import (
+    DIRECTION_NAMES,
+    PAID_NOTE,
+    STAGE_NAMES,
+    UNIT_NAMES,
+    Kpi,
+    Stage,
+    Unit,
+    label_of,
+)
 from kpi_xl.core.tracking import STATUS_NAMES, Achievability, GoalStatus, Status
 from kpi_xl.i18n import translator
 from kpi_xl.report import charts
@@ -482,10 +491,15 @@ class _Builder:
         if not trackable or not channels:
             return None
         start, end = self.period.first_day, self.period.last_day
-        values = {c: [self.view(c).value(k, start, end) for k in trackable] for c in channels}
-        rows = tuple(  # a channel with none of these KPIs this month (a survey feed) is left out
-            (channel, *(self.fmt.kpi(k, v) for k, v in zip(trackable, row, strict=True)))
-            for channel, row in values.items() if any(v is not None for v in row)
+        measures = list(dict.fromkeys(m for k in trackable for m in k.measures))
+        # Every channel with data behind these KPIs this month, so the rows reconcile with the total;
+        # a ratio without its denominator (ROAS of a channel with no ad cost) is blank. A channel with
+        # none of these measures (a survey feed in the conversion section) has nothing to add.
+        shown = [c for c in channels
+                 if any(v is not None for v in self.view(c).totals(measures, start, end).values())]
+        rows = tuple(
+            (channel, *(self.fmt.kpi(k, self.view(channel).value(k, start, end)) for k in trackable))
+            for channel in shown
         )
         if len(rows) < 2:  # one channel (a survey feed) says nothing the chart above does not
             return None
@@ -511,7 +525,8 @@ class _Builder:
         kpis = sorted({s.kpi.code: s.kpi for s in statuses}.values(), key=lambda k: (list(Stage).index(k.stage),
                                                                                      k.name))
         return tuple(AppendixEntry(
-            name=_(k.name), description=_(k.description), variant=_(k.variant) if k.variant else "",
+            name=_(k.name), description=_(k.description),
+            variant=" ".join(_(text) for text in (k.variant, PAID_NOTE if k.paid else "") if text),
             formula=k.formula_text(lambda p: _(label_of(p))), unit=_(UNIT_NAMES[k.unit]),
             direction=_(DIRECTION_NAMES[k.direction]),
         ) for k in kpis)

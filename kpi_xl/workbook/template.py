@@ -161,6 +161,25 @@ def _expression(kpi: Kpi, operand: Callable[[int, str], str]) -> str:
     return _PLACEHOLDER.sub(lambda m: operand(*slot[m.group(1)]), text)
 
 
+_CHOOSE_LIMIT = 30  # LibreOffice's CHOOSE takes at most 30 values (Excel 254)
+
+
+def _choose(index: str, branches: Sequence[str]) -> str:
+    """``CHOOSE(index, branches...)``, nested in blocks of 30 for LibreOffice.
+
+    >>> _choose("i", ["a", "b"])
+    'CHOOSE(i,a,b)'
+    >>> nested = _choose("i", [str(n) for n in range(32)])
+    >>> nested.startswith("IF(i<=30,CHOOSE(i,0,1,"), nested.endswith(",29),CHOOSE(i-30,30,31))")
+    (True, True)
+    """
+    if len(branches) <= _CHOOSE_LIMIT:
+        return f"CHOOSE({index},{','.join(branches)})"
+    head, rest = branches[:_CHOOSE_LIMIT], branches[_CHOOSE_LIMIT:]
+    return (f"IF({index}<={_CHOOSE_LIMIT},CHOOSE({index},{','.join(head)}),"
+            f"{_choose(f'{index}-{_CHOOSE_LIMIT}', rest)})")
+
+
 def _udf_takes_totals(kpi: Kpi) -> bool:
     """Whether ``KPI_<code>`` exists and takes the KPI's measures in order (AVG_RATING takes raw ratings)."""
     from kpi_xl.udfs import FUNCTIONS  # xlwings is only needed for this check
@@ -335,9 +354,9 @@ class _Writer:
             formula = f'=IF({blank_row},"",IFERROR({_total(column, rule, where, g["start"], data_to)},""))'
             totals.append((header, _("Helper: the total of the KPI's measure {number} over the goal's window.")
                            .format(number=k), formula, None))
-        branches = ",".join(
+        branches = [
             _expression(kpi, lambda k, _m: _this_row(GOALS, total_headers[k])) if kpi.measures else '""'
-            for kpi in KPIS.values())
+            for kpi in KPIS.values()]
         status_args = f"{actual},{goal_target},{g['start']},{g['end']},{AS_OF_NAME},{g['kpi']}"
         when_known = f'IF(OR({actual}="",{goal_target}=""),"",'
         # Without a target (no baseline given) the report computes one from the history; Excel stays blank.
@@ -352,13 +371,13 @@ class _Writer:
             (_(ACTUAL),
              _("The KPI for this client (and channel) from Start to End, or to the latest data if "
                "sooner. Plain Excel: works without the add-in."),
-             f'=IF({blank_row},"",IFERROR(CHOOSE({kpi_row},{branches}),""))', None),
+             f'=IF({blank_row},"",IFERROR({_choose(kpi_row, branches)},""))', None),
             (_("Progress"), _("KPI_PROGRESS: the share of the way from the baseline to the target."),
              f"={when_known}KPI_PROGRESS({actual},{goal_target},{g['baseline']},{g['kpi']}))", percent),
             (_("Pace"),
              _("KPI_PACE: the actual against what is expected by now; 1 (shown as a percentage) is exactly "
                "on pace. Green from on_track_min up, amber from at_risk_min, red below (Settings)."),
-             f"={when_known}KPI_PACE({status_args}))", percent),
+             f"={when_known}KPI_PACE({status_args},{g['baseline']}))", percent),
             (_("Forecast"), _("KPI_FORECAST: where the KPI is heading by End."),
              f'=IF({actual}="","",KPI_FORECAST({actual},{g["start"]},{g["end"]},{AS_OF_NAME}))', None),
             (_("Status"),
