@@ -119,9 +119,14 @@ def _cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from kpi_xl.i18n import resolve_locale
 
     if args.action == "build":
-        print(f"wrote {addin.build_addin(args.out, locale=resolve_locale(args.locale))}", file=out)
+        for name in (addin.ADDIN_NAME, addin.IMPORT_ADDIN_NAME):
+            print(f"wrote {addin.build_addin(args.out, locale=resolve_locale(args.locale), name=name)}", file=out)
     else:
-        print(f"installed {addin.install_addin(source=args.file)}: restart Excel, then look for the KPI tab", file=out)
+        main = addin.install_addin(source=args.file)
+        sibling = args.file.with_name(addin.IMPORT_ADDIN_NAME) if args.file else None
+        second = addin.install_addin(source=sibling if sibling and sibling.is_file() else None,
+                                     name=addin.IMPORT_ADDIN_NAME)
+        print(f"installed {main} and {second}: restart Excel, then look for the KPI tab", file=out)
     return 0
 
 
