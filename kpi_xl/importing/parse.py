@@ -125,11 +125,14 @@ class _Reader:
                 continue
             layouts.add(layout)
             for row in rows:
-                values = {k: v for k, v in row.values.items() if k in own}
-                target = merged.get(row.key)
+                key = row.key
+                target = merged.get(key)
                 if target is None:
-                    merged[row.key] = ExportRow(row.date, row.channel, row.campaign, values, row.line)
+                    if not row.values.keys() <= own:
+                        row.values = {k: v for k, v in row.values.items() if k in own}
+                    merged[key] = row
                     continue
+                values = {k: v for k, v in row.values.items() if k in own}
                 for name, value in values.items():
                     if name in NON_ADDITIVE and name in target.values:
                         target.values.pop(name)
@@ -185,54 +188,60 @@ class _Reader:
         measures = {j: role for j, role in mapping.items() if role in MEASURES or role == "results"}
         # A file with no unambiguous value (no cost like 8651,95 or 199421.15) reads as English does.
         mark = self.platform.decimal or decimal_mark(
-            row[j] for row in body for j in measures if j < len(row)) or "."
+            row[j] for row in body[:2000] for j in measures if j < len(row)) or "."
         date_role = next((r for r in _DATE_ROLES if r in by_role), None)
         layout = {"week": "weekly", "month": "monthly"}.get(date_role or "", "daily")
         if date_role is None and several:
             self.notes.append("a block without dates left out")
             return [], layout
         width = max(mapping) + 1 if mapping else 0
+        campaign_at, channel_at = by_role.get("campaign"), by_role.get("channel")
+        currency_at, indicator_at = by_role.get("currency"), by_role.get("indicator")
+        default_channel = self.platform.channel
+        dates: dict[tuple[str, ...], tuple[dt.date, str]] = {}   # 100,000 rows hold a few hundred days
+        date_cells = [by_role[r] for r in ("start", "end") if r in by_role] if date_role == "start" else (
+            [by_role[date_role]] if date_role else [])
         out: list[ExportRow] = []
         first = True
         for row in body:
-            cells = list(row) + [""] * (width - len(row))
-            label = next((c for c in cells[:2] if c), "")
+            cells = row if len(row) >= width else [*row, *([""] * (width - len(row)))]
+            label = cells[0] or (cells[1] if len(cells) > 1 else "")
             if _TOTALS.match(label) or not any(cells):
                 continue
-            campaign = cells[by_role["campaign"]] if "campaign" in by_role else ""
-            if first and self.platform is META and "campaign" in by_role and not campaign:
+            campaign = cells[campaign_at] if campaign_at is not None else ""
+            if first and self.platform is META and campaign_at is not None and not campaign:
                 first = False
                 continue  # Meta's summary row: the whole report in one line, with no name
             first = False
-            day, row_layout = self.row_date(row.line, cells, by_role, date_role, stated)
+            date_key = tuple(cells[j] for j in date_cells)
+            found = dates.get(date_key)
+            if found is None:
+                found = dates[date_key] = self.row_date(row.line, cells, by_role, date_role, stated)
+            day, row_layout = found
             if row_layout == "monthly":
                 layout = "monthly"
-            channel = cells[by_role["channel"]] if "channel" in by_role else self.platform.channel
-            if "currency" in by_role and cells[by_role["currency"]]:
-                self.currency = cells[by_role["currency"]].upper()
+            channel = (cells[channel_at] if channel_at is not None else "") or default_channel
+            if currency_at is not None and self.currency is None and cells[currency_at]:
+                self.currency = cells[currency_at].upper()
             values: dict[str, Decimal] = {}
             for j, role in measures.items():
-                value = self.number(row.line, cells[j], role, mark)
+                try:
+                    value = parse_number(cells[j], mark)
+                except ValueError:
+                    raise self.refuse(row.line, NOT_A_NUMBER, column=role, value=cells[j]) from None
                 if value is None:
                     continue
+                if value < 0:
+                    raise self.refuse(row.line, NEGATIVE, column=role, value=cells[j])
                 if role == "results":
-                    indicator = cells[by_role["indicator"]] if "indicator" in by_role else ""
+                    indicator = cells[indicator_at] if indicator_at is not None else ""
                     if not _CONVERSION_INDICATORS.search(indicator):
                         self.notes.append(f"results of {indicator or 'no indicator'} are not conversions: left out")
                         continue
                     role = "conversions"
-                values[role] = values.get(role, Decimal(0)) + value
-            out.append(ExportRow(day, channel or self.platform.channel, campaign, values, row.line))
+                values[role] = values[role] + value if role in values else value
+            out.append(ExportRow(day, channel, campaign, values, row.line))
         return out, layout
-
-    def number(self, line: int, text: str, role: str, mark: str) -> Decimal | None:
-        try:
-            value = parse_number(text, mark)
-        except ValueError:
-            raise self.refuse(line, NOT_A_NUMBER, column=role, value=text) from None
-        if value is not None and value < 0:
-            raise self.refuse(line, NEGATIVE, column=role, value=text)
-        return value
 
     def row_date(self, line: int, cells: Sequence[str], by_role: Mapping[str, int], date_role: str | None,
                  stated: tuple[dt.date, dt.date] | None) -> tuple[dt.date, str]:

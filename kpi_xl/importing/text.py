@@ -71,7 +71,7 @@ def read_rows(file: str, data: bytes) -> list[Row]:
     line = 1
     try:
         for record in reader:
-            row = Row(cell.strip() for cell in record)
+            row = Row([cell.strip() for cell in record])
             row.line = line
             rows.append(row)
             line = reader.line_num + 1

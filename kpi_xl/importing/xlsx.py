@@ -174,31 +174,54 @@ def _styles(archive: zipfile.ZipFile, layout: _Layout, last_row_xml: bytes | Non
 
 
 def _number(value: object) -> str:
-    text = format(value, "f")
+    text = str(value)
+    if "E" in text:
+        text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
 
 
-def _row_xml(number: int, row: NewRow, layout: _Layout, styles: Mapping[int, bytes],
-             keep: Sequence[tuple[int, bytes]] = ()) -> bytes:
-    cells: list[tuple[int, bytes]] = list(keep)
-    n = str(number)
-    texts = {"client": row.client, "channel": row.channel, "campaign": row.campaign, "source": row.source}
-    for key, col in layout.columns.items():
-        ref = column_letter(col) + n
-        style = f' s="{styles[col].decode()}"' if col in styles else ""
-        if key == "date":
-            cells.append((col, f'<c r="{ref}"{style}><v>{serial(row.date)}</v></c>'.encode()))
-        elif key in texts:
-            if texts[key]:
-                space = ' xml:space="preserve"' if texts[key] != texts[key].strip() else ""
-                text = escape(texts[key])
-                cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'.encode()))
-        elif key in row.values:
-            cells.append((col, f'<c r="{ref}"{style}><v>{_number(row.values[key])}</v></c>'.encode()))
-    cells.sort(key=lambda c: c[0])
-    return b"".join([f'<row r="{n}">'.encode(), *(c for _, c in cells), b"</row>"])
+class _RowWriter:
+    """New rows as XML; each column's reference letters and style worked out once, not per cell."""
+
+    def __init__(self, layout: _Layout, styles: Mapping[int, bytes]) -> None:
+        def opening(col: int) -> tuple[str, str]:
+            style = f' s="{styles[col].decode()}"' if col in styles else ""
+            return f'<c r="{column_letter(col)}', f'"{style}'
+
+        self.columns = {key: (col, *opening(col)) for key, col in layout.columns.items()}
+        self.orders: dict[tuple[object, ...], list[tuple[int, str, str, str]]] = {}
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, number: int, row: NewRow, keep: Sequence[tuple[int, bytes]] = ()) -> bytes:
+        n = str(number)
+        texts = {"client": row.client, "channel": row.channel, "campaign": row.campaign, "source": row.source}
+        # Rows of one export share their shape: the cells' order is worked out once per shape.
+        shape = (tuple(row.values), *(bool(t) for t in texts.values()))
+        order = self.orders.get(shape)
+        if order is None:
+            wanted = ["date", *(k for k, t in texts.items() if t), *row.values]
+            order = self.orders[shape] = sorted(self.columns[k] + (k,) for k in wanted if k in self.columns)
+        cells: list[tuple[int, str]] = [(col, xml.decode()) for col, xml in keep]
+        for col, head, tail, key in order:
+            if key == "date":
+                cell = f"{head}{n}{tail}><v>{serial(row.date)}</v></c>"
+            elif key in texts:
+                cell = f'{head}{n}{tail} t="inlineStr"><is>{self.text(texts[key])}</is></c>'
+            else:
+                cell = f"{head}{n}{tail}><v>{_number(row.values[key])}</v></c>"
+            cells.append((col, cell))
+        if keep:
+            cells.sort(key=lambda c: c[0])
+        return f'<row r="{n}">{"".join(c for _, c in cells)}</row>'.encode()
+
+    def text(self, text: str) -> str:
+        found = self.texts.get(text)
+        if found is None:
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            found = self.texts[text] = f"<t{space}>{escape(text)}</t>"
+        return found
 
 
 def _renumber(row: bytes, old: int, new: int) -> bytes:
@@ -208,6 +231,23 @@ def _renumber(row: bytes, old: int, new: int) -> bytes:
     body = re.sub(rb'(<c\s[^>]*?r="[A-Z]+)' + str(old).encode() + rb'"', rb"\g<1>" + str(new).encode() + b'"',
                   row[head_end:])
     return head + body
+
+
+def _last_row(xml: bytes, start: int, end: int, layout: _Layout) -> tuple[int, bytes | None] | None:
+    """The sheet's last row element when it is the header or the table's last filled row: (its
+    number, its XML, None for the header); None when anything else is there (look at every row)."""
+    at = xml.rfind(b"<row", start, end)
+    if at < 0 or xml[at + 4:at + 5] not in (b" ", b">"):
+        return None
+    m = _ROW_NUMBER.search(xml, at, xml.find(b">", at))
+    if m is None:
+        return None
+    number = int(m[1])
+    if number == layout.header_row:
+        return number, None
+    if layout.header_row < number <= layout.last_row and _VALUE.search(xml, at, end):
+        return number, xml[at:end]
+    return None
 
 
 def _split(xml: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -234,18 +274,31 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
         open_end = xml.find(b">", data_start) + 1
         self_closing = xml[open_end - 2:open_end] == b"/>"
         data_end = open_end if self_closing else xml.find(b"</sheetData>", open_end)
-        try:
-            rows = _split(xml, open_end, data_end)
-        except ValueError as error:
-            raise _refuse(source, str(error)) from None
-        filled = [r for r in rows if layout.header_row < r[0] and _VALUE.search(xml, r[1], r[2])]
-        below = [r[0] for r in filled if r[0] > layout.last_row]
-        if below and (plan.append or plan.delete):
-            raise _refuse(source, f"row {below[0]} below the table holds cells: move them, then import again")
-        in_table = [r for r in filled if r[0] <= layout.last_row]
-        last_xml = xml[in_table[-1][1]:in_table[-1][2]] if in_table else None
-        styles = _styles(archive, layout, last_xml)
-        pieces, last = _sheet_rows(xml, rows, plan, layout, styles.by_column, source)
+        fast = None if plan.delete or plan.update else _last_row(xml, open_end, data_end, layout)
+        if fast is not None:
+            # Only appending after the table's last row, which is the sheet's last: the rows there stay
+            # one untouched block, and only the new ones are written.
+            number, last_xml = fast
+            write = _RowWriter(layout, _styles(archive, layout, last_xml).by_column)
+            styles_xml = None
+            pieces = [xml[open_end:data_end]]
+            last = number
+            for row in plan.append:
+                last += 1
+                pieces.append(write(last, row))
+        else:
+            try:
+                rows = _split(xml, open_end, data_end)
+            except ValueError as error:
+                raise _refuse(source, str(error)) from None
+            filled = [r for r in rows if layout.header_row < r[0] and _VALUE.search(xml, r[1], r[2])]
+            below = [r[0] for r in filled if r[0] > layout.last_row]
+            if below and (plan.append or plan.delete):
+                raise _refuse(source, f"row {below[0]} below the table holds cells: move them, then import again")
+            in_table = [r for r in filled if r[0] <= layout.last_row]
+            styles = _styles(archive, layout, xml[in_table[-1][1]:in_table[-1][2]] if in_table else None)
+            styles_xml = styles.styles_xml
+            pieces, last = _sheet_rows(xml, rows, plan, layout, _RowWriter(layout, styles.by_column), source)
         new_last = max(layout.header_row + 1, last)
         head = xml[:data_start] + (xml[data_start:open_end - 2] + b">" if self_closing else xml[data_start:open_end])
         head = _dimension(head, new_last)
@@ -256,27 +309,43 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
                 if info.filename == layout.sheet:
                     with out.open(_copy(info), "w", force_zip64=True) as stream:
                         stream.write(head)
-                        for piece in pieces:
-                            stream.write(piece)
+                        for chunk in _chunks(pieces):
+                            stream.write(chunk)
                         stream.write(tail)
                 elif info.filename == layout.table:
                     out.writestr(_copy(info), table)
-                elif info.filename == "xl/styles.xml" and styles.styles_xml is not None:
-                    out.writestr(_copy(info), styles.styles_xml)
+                elif info.filename == "xl/styles.xml" and styles_xml is not None:
+                    out.writestr(_copy(info), styles_xml)
                 else:
                     out.writestr(_copy(info), archive.read(info))
+
+
+def _chunks(pieces: Sequence[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces joined into blocks of about ``size`` bytes: one write per block, not per row."""
+    block: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(block)
+            block, length = [], 0
+    if block:
+        yield b"".join(block)
 
 
 def _copy(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new = zipfile.ZipInfo(info.filename, info.date_time)
     new.compress_type = info.compress_type
+    # Level 1: a big sheet compresses three times faster for a few per cent more bytes.
+    new._compresslevel = 1  # type: ignore[attr-defined]  # ZipFile.open(info, "w") reads only this
     new.external_attr = info.external_attr
     new.create_system = info.create_system
     return new
 
 
 def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, layout: _Layout,
-                styles: Mapping[int, bytes], source: Path) -> tuple[Iterator[bytes] | list[bytes], int]:
+                write: _RowWriter, source: Path) -> tuple[list[bytes], int]:
     pieces: list[bytes] = []
     shift = 0
     last = layout.header_row
@@ -293,7 +362,7 @@ def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, la
         if number in plan.update:
             keep = [(column_number(c[1]), _renumber_cell(c[0], number, target)) for c in _CELL.finditer(row)
                     if column_number(c[1]) not in table_cols]
-            row = _row_xml(target, plan.update[number], layout, styles, keep)
+            row = write(target, plan.update[number], keep)
         elif shift:
             if b"<f" in row:
                 raise _refuse(source, f"row {number} holds a formula and would move up: remove the formula first")
@@ -303,7 +372,7 @@ def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, la
             last = max(last, target)
     for row in plan.append:
         last += 1
-        pieces.append(_row_xml(last, row, layout, styles))
+        pieces.append(write(last, row))
     return pieces, last
 
 
