@@ -236,3 +236,22 @@ def test_cli_dry_run_writes_nothing_and_says_what_would_change(workbook):
                        "--dry-run", "--channel", "Paid search")
     assert text.splitlines()[0].split()[3:7] == ["Added", "Replaced", "Unchanged", "Removed"]
     assert text.splitlines()[-1] == f"dry run: {workbook} not changed"
+
+
+@pytest.mark.parametrize(("name", "client", "cost", "revenue"), [
+    ("google_ads_en.csv", "Acme", "40011.88", "59001.85"),               # the file's "Total: Account" row
+    ("google_ads_pt_excel.csv", "Café Serra", "12724.00", "37222.16"),    # its "Total: Conta" row
+    ("microsoft_ads.csv", "Acme", "561.28", "1000.10"),                  # 78.90 + 412.33 + 70.05
+])
+def test_what_the_workbook_holds_adds_up_to_the_platforms_total_to_the_cent(workbook, name, client, cost, revenue):
+    import math
+    from decimal import Decimal
+
+    change = import_files(workbook, [fixture(name)], client).plan.files[0]
+    start, end = change.export.start, change.export.end
+    a = read_workbook(workbook).actuals
+    mine = [i for i in range(len(a)) if a.clients[i] == client and a.origins[i] == change.source
+            and start <= a.dates[i] <= end]
+    for measure, expected in (("cost", cost), ("revenue", revenue)):
+        total = math.fsum(a.measures[measure][i] or 0.0 for i in mine)
+        assert Decimal(f"{total:.2f}") == Decimal(expected), measure

@@ -351,12 +351,13 @@ def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, la
     last = layout.header_row
     table_cols = range(layout.first_col, layout.last_col + 1)
     for number, start, end in rows:
+        if (number in plan.delete or number in plan.update) and b"<f" in xml[start:end]:
+            raise _refuse(source, f"row {number} holds a formula: remove it, then import again")
         if number in plan.delete:
             shift += 1
             continue
-        if number > layout.header_row and number <= layout.last_row and plan.append \
-                and not _VALUE.search(xml, start, end):
-            continue  # a blank row at the table's end: the appended rows take its place
+        if number > layout.header_row and plan.append and not _VALUE.search(xml, start, end):
+            continue  # a row of formatting only: the appended rows may need its number
         row = xml[start:end]
         target = number - shift
         if number in plan.update:
