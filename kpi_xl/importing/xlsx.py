@@ -191,29 +191,31 @@ class _RowWriter:
             return f'<c r="{column_letter(col)}', f'"{style}'
 
         self.columns = {key: (col, *opening(col)) for key, col in layout.columns.items()}
-        self.orders: dict[tuple[object, ...], list[tuple[int, str, str, str]]] = {}
+        self.shapes: dict[tuple[object, ...], tuple[list[tuple[int, str, str, str]], str]] = {}
         self.texts: dict[str, str] = {}
 
     def __call__(self, number: int, row: NewRow, keep: Sequence[tuple[int, bytes]] = ()) -> bytes:
-        n = str(number)
         texts = {"client": row.client, "channel": row.channel, "campaign": row.campaign, "source": row.source}
-        # Rows of one export share their shape: the cells' order is worked out once per shape.
+        # Rows of one export share their shape: its cells' order and XML are worked out once.
         shape = (tuple(row.values), *(bool(t) for t in texts.values()))
-        order = self.orders.get(shape)
-        if order is None:
+        found = self.shapes.get(shape)
+        if found is None:
             wanted = ["date", *(k for k, t in texts.items() if t), *row.values]
-            order = self.orders[shape] = sorted(self.columns[k] + (k,) for k in wanted if k in self.columns)
-        cells: list[tuple[int, str]] = [(col, xml.decode()) for col, xml in keep]
-        for col, head, tail, key in order:
-            if key == "date":
-                cell = f"{head}{n}{tail}><v>{serial(row.date)}</v></c>"
-            elif key in texts:
-                cell = f'{head}{n}{tail} t="inlineStr"><is>{self.text(texts[key])}</is></c>'
-            else:
-                cell = f"{head}{n}{tail}><v>{_number(row.values[key])}</v></c>"
-            cells.append((col, cell))
-        if keep:
-            cells.sort(key=lambda c: c[0])
+            order = sorted(self.columns[k] + (k,) for k in wanted if k in self.columns)
+            xml = "".join(f"{head}{{0}}{tail}><v>{{{i + 1}}}</v></c>" if key == "date" or key not in texts
+                          else f'{head}{{0}}{tail} t="inlineStr"><is>{{{i + 1}}}</is></c>'
+                          for i, (_col, head, tail, key) in enumerate(order))
+            found = self.shapes[shape] = (order, '<row r="{0}">' + xml + "</row>")
+        order, template = found
+        args = [serial(row.date) if key == "date" else self.text(texts[key]) if key in texts
+                else _number(row.values[key]) for _col, _head, _tail, key in order]
+        if not keep:
+            return template.format(number, *args).encode()
+        n = str(number)
+        cells = [(col, xml.decode()) for col, xml in keep]
+        cells += [(col, template_cell) for (col, _h, _t, _k), template_cell in zip(
+            order, re.findall(r"<c .*?</c>", template.format(number, *args)), strict=True)]
+        cells.sort(key=lambda c: c[0])
         return f'<row r="{n}">{"".join(c for _, c in cells)}</row>'.encode()
 
     def text(self, text: str) -> str:
