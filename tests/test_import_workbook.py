@@ -255,3 +255,22 @@ def test_what_the_workbook_holds_adds_up_to_the_platforms_total_to_the_cent(work
     for measure, expected in (("cost", cost), ("revenue", revenue)):
         total = math.fsum(a.measures[measure][i] or 0.0 for i in mine)
         assert Decimal(f"{total:.2f}") == Decimal(expected), measure
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_an_imported_workbook_and_reads_the_same_rows(workbook, tmp_path):
+    """A second program's view of the file: rows appended, restated in place and moved up."""
+    import subprocess
+
+    import_files(workbook, [fixture("google_ads_en.csv"), fixture("meta_en.csv")], "Acme")
+    import_files(workbook, [fixture("google_ads_en_brand_only.csv"), fixture("google_ads_en_later.csv")], "Acme")
+    out, profile = tmp_path / "lo", tmp_path / "profile"
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
+         "xlsx", "--outdir", str(out), str(workbook)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0 and (out / workbook.name).is_file(), done.stderr
+    mine, theirs = read_workbook(workbook).actuals, read_workbook(out / workbook.name).actuals
+    assert (theirs.dates, theirs.clients, theirs.campaigns, theirs.origins, theirs.measures) == (
+        mine.dates, mine.clients, mine.campaigns, mine.origins, mine.measures)
+    assert check_workbook(out / workbook.name)[1] == []
