@@ -124,3 +124,24 @@ def test_the_button_needs_no_lock_check(tmp_path, lock):
     _drop(tmp_path / "Imports" / "Acme", "tiktok.csv")
     excel_import.main(book, now=NOW)
     assert book.sheets["Imports"]["A1"] == "Imported 1 file into Actuals. Save the workbook to keep it."
+
+
+def test_a_workbook_from_before_the_source_column_gets_it_from_the_button(tmp_path, monkeypatch):
+    from kpi_xl.workbook import template
+    from kpi_xl.workbook.schema import ACTUALS, Table
+
+    path = tmp_path / "Agency.xlsx"
+    with monkeypatch.context() as patch:
+        patch.setattr(template, "ACTUALS", Table(ACTUALS.sheet, ACTUALS.name,
+                                                 tuple(c for c in ACTUALS.columns if c.key != "source")))
+        clients = {"Acme": Client("Acme", (), "en_US", "USD")}
+        write_workbook(path, WorkbookData(clients, [], Actuals.from_rows(
+            [{"date": D(2025, 6, 1), "client": "Acme", "channel": "Search", "cost": 5.0}]), Settings()))
+    book = fake_xlwings.Book.from_xlsx(path)
+    sheet = book.sheets["Actuals"]
+    sheet.tables["tblActuals"] = fake_xlwings.Table(sheet, "tblActuals", "A1:AL2")
+    _drop(tmp_path / "Imports", "tiktok.csv")
+    excel_import.main(book, now=NOW)
+    data, problems = check_workbook(book)
+    assert problems == [] and data.actuals.origins == ["", "tiktok", "tiktok", "tiktok"]
+    assert sheet["AM1"] == "Source" and sheet.tables["tblActuals"].range.shape == (5, 39)

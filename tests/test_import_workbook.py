@@ -186,22 +186,37 @@ def test_an_empty_actuals_table_takes_rows_with_the_templates_formats(tmp_path):
     assert b'<c r="A3" s="5"><v>46147</v></c>' in sheet and b'<c r="F3" s="6"><v>8651.95</v></c>' in sheet
 
 
-def test_a_workbook_from_before_the_source_column_reads_and_import_says_what_to_do(tmp_path, workbook):
-    old = tmp_path / "old.xlsx"
-    with zipfile.ZipFile(workbook) as src, zipfile.ZipFile(old, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/tables/table3.xml":
-                data = data.replace(b'name="Source"', b'name="Notes"')
-            if info.filename == "xl/sharedStrings.xml":
-                data = data.replace(b"<t>Source</t>", b"<t>Notes</t>")
-            dst.writestr(info, data)
+def _old_workbook(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workbook as kpi_xl wrote it before the Source column (the template's Actuals without it)."""
+    from kpi_xl.workbook import template
+    from kpi_xl.workbook.schema import ACTUALS, Table
+
+    old_actuals = Table(ACTUALS.sheet, ACTUALS.name, tuple(c for c in ACTUALS.columns if c.key != "source"))
+    with monkeypatch.context() as patch:
+        patch.setattr(template, "ACTUALS", old_actuals)
+        clients = {"Acme": Client("Acme", (), "en_US", "USD")}
+        actuals = Actuals.from_rows([{"date": D(2025, 7, 1), "client": "Acme", "channel": "Search", "cost": 5.0}])
+        write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+    return path
+
+
+def test_a_workbook_from_before_the_source_column_reads_and_gets_the_column_on_import(tmp_path, monkeypatch):
+    old = _old_workbook(tmp_path / "old.xlsx", monkeypatch)
     data, problems = check_workbook(old)
-    assert data is not None
+    assert data is not None and data.actuals.origins == [""]
     assert [p.message for p in problems] == ["no column Source: read as blank (renamed or deleted?)"]
-    with pytest.raises(ImportRefusedError, match='no column "Source": add one with that header'):
-        import_files(old, [fixture("google_ads_en.csv")], "Acme")
-    # A workbook without an Excel table at all is refused with its reason, never a traceback.
+    import_files(old, [fixture("google_ads_en.csv")], "Acme")
+    data, problems = check_workbook(old)
+    assert problems == [] and data.actuals.origins == ["", *["google_ads"] * 6]
+    assert data.actuals.measures["cost"][:3] == [5.0, 1994.15, 12001.99]
+    with zipfile.ZipFile(old) as archive:
+        table = archive.read("xl/tables/table3.xml")
+        sheet = archive.read("xl/worksheets/sheet4.xml")
+    assert b'<tableColumn id="39" name="Source"/>' in table and table.count(b'ref="A1:AM8"') == 2
+    assert b'tableColumns count="39"' in table and b'<dimension ref="A1:AM8"/>' in sheet
+
+
+def test_a_workbook_without_an_excel_table_is_refused_with_its_reason(tmp_path):
     plain = write_xlsx(sample_book(), tmp_path / "plain.xlsx")
     with pytest.raises(ImportRefusedError, match="no table named tblActuals"):
         import_files(plain, [fixture("google_ads_pt_overview.csv")], "Acme")

@@ -47,8 +47,17 @@ def apply_plan_live(book: Any, plan: Plan, where: str) -> None:
     grid = Grid(sheet.name, [list(r) for r in used.options(ndim=2, err_to_str=True).value or []],
                 int(used.row), int(used.column))
     located = locate(grid, ACTUALS, lambda *args, **kwargs: None)
-    if located is None or "source" not in located.columns:
-        raise ImportRefusedError(where, 0, NO_SOURCE_COLUMN)
+    if located is None:
+        raise ImportRefusedError(where, 0, TABLE_LAYOUT, reason=f"no table {ACTUALS.name} found")
+    table = sheet.tables[ACTUALS.name]
+    grow = 0
+    if "source" not in located.columns:  # a workbook from before the Source column: add it at the right
+        j = table.range.column + table.range.shape[1] - located.left
+        if any(j < len(row) and row[j] not in (None, "") for row in grid.rows):
+            raise ImportRefusedError(where, 0, NO_SOURCE_COLUMN)
+        sheet.range(f"{column_letter(located.left + j)}{located.header_row}").value = [["Source"]]
+        located.columns["source"] = j
+        grow = 1
     first, last = min(located.columns.values()), max(located.columns.values())
     width = last - first + 1
     numbers = located.numbers
@@ -58,7 +67,7 @@ def apply_plan_live(book: Any, plan: Plan, where: str) -> None:
     for number, row in zip(numbers, located.rows, strict=True):
         if number < start or number in plan.delete:
             continue
-        old = row[first:last + 1]
+        old = [*row[first:last + 1], *([None] * (last + 1 - max(len(row), first)))][:width]
         block.append(_cells(plan.update[number], located, width, first, old) if number in plan.update else old)
     block += [_cells(row, located, width, first, None) for row in plan.append]
     old_last = numbers[-1] if numbers else located.header_row
@@ -69,8 +78,7 @@ def apply_plan_live(book: Any, plan: Plan, where: str) -> None:
     if old_last > new_last:
         sheet.range(f"{left}{new_last + 1}").value = [[None] * width for _ in range(old_last - new_last)]
     # The table keeps its own columns (a user's extra ones included); only its last row moves.
-    table = sheet.tables[ACTUALS.name]
-    top, columns = table.range.row, table.range.shape[1]
+    top, columns = table.range.row, table.range.shape[1] + grow
     first_column = table.range.column
     bottom = max(new_last, top + 1)
     span = f"{column_letter(first_column)}{top}:{column_letter(first_column + columns - 1)}{bottom}"

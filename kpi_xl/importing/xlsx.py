@@ -83,6 +83,7 @@ class _Layout:
     header_row: int
     last_row: int
     columns: dict[str, int]     # schema key -> sheet column number
+    add_source: bool = False    # a workbook from before the Source column: it is added after the last
 
 
 def _layout(archive: zipfile.ZipFile, workbook: Path) -> _Layout:
@@ -109,12 +110,14 @@ def _layout(archive: zipfile.ZipFile, workbook: Path) -> _Layout:
         for column in ACTUALS.columns:
             if _norm(column.header) in names:
                 columns[column.key] = first + names.index(_norm(column.header))
-        if "source" not in columns:
-            raise ImportRefusedError(workbook.name, 0, NO_SOURCE_COLUMN)
         missing = [c.header for c in ACTUALS.columns if c.required and c.key not in columns]
         if missing:
             raise _refuse(workbook, f"the table has no column {', '.join(missing)}")
-        return _Layout(sheet, member, first, column_number(m[3]), int(m[2]), int(m[4]), columns)
+        last = column_number(m[3])
+        add = "source" not in columns
+        if add:
+            columns["source"] = last + 1
+        return _Layout(sheet, member, first, last, int(m[2]), int(m[4]), columns, add)
     raise _refuse(workbook, f"no table named {ACTUALS.name} on the Actuals sheet")
 
 
@@ -272,6 +275,9 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
         xml = archive.read(layout.sheet)
         if re.search(rb"<\w+:sheetData", xml):
             raise _refuse(source, "the sheet's XML uses a namespace prefix kpi_xl does not write into")
+        table_xml = archive.read(layout.table)
+        if layout.add_source:
+            xml, table_xml = _add_source_column(xml, table_xml, layout, source)
         data_start = xml.find(b"<sheetData")
         open_end = xml.find(b">", data_start) + 1
         self_closing = xml[open_end - 2:open_end] == b"/>"
@@ -305,7 +311,7 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
         head = xml[:data_start] + (xml[data_start:open_end - 2] + b">" if self_closing else xml[data_start:open_end])
         head = _dimension(head, new_last)
         tail = b"</sheetData>" + xml[open_end:] if self_closing else xml[data_end:]
-        table = _table_ref(archive.read(layout.table), layout, new_last)
+        table = _table_ref(table_xml, layout, new_last)
         with zipfile.ZipFile(target, "w") as out:
             for info in archive.infolist():
                 if info.filename == layout.sheet:
@@ -395,6 +401,37 @@ def _dimension(head: bytes, last: int) -> bytes:
             return m[0]
         return f'<dimension ref="{first}:{letters[1]}{max(last, int(letters[2]))}"'.encode()
     return re.sub(rb'<dimension ref="([^"]*)"', grow, head, count=1)
+
+
+def _add_source_column(xml: bytes, table: bytes, layout: _Layout, source: Path) -> tuple[bytes, bytes]:
+    """A workbook from before the Source column: the column is added to the table's right, its header
+    cell written; the sheet must have nothing in that column yet."""
+    letter = column_letter(layout.last_col + 1)
+    if re.search(rb'<c\s[^>]*?r="' + letter.encode() + rb'\d+"', xml):
+        raise ImportRefusedError(source.name, 0, NO_SOURCE_COLUMN)
+    header = re.search(rb'<row[^>]*?\sr="' + str(layout.header_row).encode() + rb'"[^>]*>(.*?)</row>', xml, re.DOTALL)
+    if header is None or b"</row>" not in xml[header.start():header.end()]:
+        raise ImportRefusedError(source.name, 0, NO_SOURCE_COLUMN)
+    cell = f'<c r="{letter}{layout.header_row}" t="inlineStr"><is><t>Source</t></is></c>'.encode()
+    xml = xml[:header.end() - 6] + cell + xml[header.end() - 6:]
+    ids = [int(i) for i in re.findall(rb'<tableColumn\s[^>]*?id="(\d+)"', table)]
+    column = f'<tableColumn id="{max(ids, default=0) + 1}" name="Source"/>'.encode()
+    table = re.sub(rb'(<tableColumns\s[^>]*?count=")(\d+)"', lambda m: m[1] + str(int(m[2]) + 1).encode() + b'"',
+                   table, count=1)
+    table = table.replace(b"</tableColumns>", column + b"</tableColumns>", 1)
+    old = f"{column_letter(layout.first_col)}{layout.header_row}:{column_letter(layout.last_col)}{layout.last_row}"
+    layout.last_col += 1
+    new = f"{column_letter(layout.first_col)}{layout.header_row}:{letter}{layout.last_row}"
+    table = re.sub(rb'(\sref=")' + re.escape(old.encode()) + rb'"', rb"\g<1>" + new.encode() + b'"', table)
+    xml = _widen_dimension(xml, layout.last_col)
+    return xml, table
+
+
+def _widen_dimension(xml: bytes, last_col: int) -> bytes:
+    m = re.search(rb'<dimension ref="([A-Z]+\d+):([A-Z]+)(\d+)"', xml)
+    if m is None or column_number(m[2]) >= last_col:
+        return xml
+    return xml[:m.start(2)] + column_letter(last_col).encode() + xml[m.end(2):]
 
 
 def _table_ref(table: bytes, layout: _Layout, last: int) -> bytes:
