@@ -180,3 +180,12 @@ def test_dates(text, expected):
 def test_ranges():
     assert parse_range("5 de maio de 2026 - 15 de maio de 2026") == (D(2026, 5, 5), D(2026, 5, 15))
     assert parse_range("All time") is None
+
+
+def test_a_conversion_action_segment_adds_up_per_day_and_campaign():
+    export = read("google_ads_conversion_actions.csv")
+    assert [(r.date, r.campaign, r.values) for r in export.rows] == [
+        (D(2025, 7, 1), "Brand", dec(conversions="31.00", revenue="4210.50")),
+        (D(2025, 7, 2), "Brand", dec(conversions="18.50", revenue="2700.25")),
+    ]
+    assert export.totals() == dec(conversions="49.50", revenue="6910.75")   # the file's Total: Account
