@@ -27,13 +27,19 @@ macOS (Office 2016 and later, sandboxed).
 
 >>> print(ribbon_xml("RibbonMyAddin.RunMain").decode())  # doctest: +ELLIPSIS
 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
+<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui" xmlns:kpi="urn:kpi_xl:ribbon">
   <ribbon>
     <tabs>
-      <tab id="KPI" label="KPI">
-        <group id="kpiReports" label="Reports">
+      <tab idQ="kpi:KPI" label="KPI">
+        <group idQ="kpi:kpiReports" label="Reports">
           <button id="kpiGenerateReport" label="Generate report" ... onAction="RibbonMyAddin.RunMain" .../>
 ...
+
+The "Import data" button lives in a second add-in built from the same template,
+``kpi_xl.excel_import.xlam``: the template's one VBA callback imports the module named after the
+add-in file, so that file runs ``import kpi_xl.excel_import;kpi_xl.excel_import.main()``. Both ribbons
+name the tab with the same qualified id (``idQ="kpi:KPI"``), so Excel shows one KPI tab holding both
+buttons. ``kpi-xl addin build|install`` handle both files.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 
 __all__ = [
     "ADDIN_NAME",
+    "IMPORT_ADDIN_NAME",
     "TEMPLATE_NAME",
     "AddinError",
     "UnsupportedPlatformError",
@@ -68,6 +75,7 @@ __all__ = [
 
 #: The file name is what the template's VBA turns into the Python module it imports.
 ADDIN_NAME = "kpi_xl.xlam"
+IMPORT_ADDIN_NAME = "kpi_xl.excel_import.xlam"   # runs kpi_xl.excel_import.main(): the Import data button
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 
 # Relationship types that point from _rels/.rels to a ribbon part: Office 2007 (customUI.xml) and
@@ -84,6 +92,12 @@ _ICON = "FileSaveAsPdfOrXps"
 _GROUP_LABEL = N_("Reports")
 _BUTTON_LABEL = N_("Generate report")
 _BUTTON_TIP = N_("Writes a PDF report for every client next to this workbook and lists them on the Reports sheet.")
+_DATA_GROUP_LABEL = N_("Data")
+_IMPORT_LABEL = N_("Import data")
+_IMPORT_TIP = N_("Imports every platform export in the Imports folder next to this workbook into Actuals, "
+                 "exactly once, and lists them on the Imports sheet.")
+_IMPORT_ICON = "ImportTextFile"
+_RIBBON_NAMESPACE = "urn:kpi_xl:ribbon"   # one qualified tab id shared by both add-ins
 
 
 class AddinError(KpiError):
@@ -141,23 +155,29 @@ def ribbon_callback(xml: bytes) -> str:
     return callbacks.pop()
 
 
-def ribbon_xml(callback: str, namespace: str = _CUSTOMUI_2006, locale: str = DEFAULT_LOCALE) -> bytes:
-    """The KPI tab: one group, one large "Generate report" button calling ``callback``."""
+def ribbon_xml(callback: str, namespace: str = _CUSTOMUI_2006, locale: str = DEFAULT_LOCALE, *,
+               button: str = "report") -> bytes:
+    """The KPI tab: one group, one large button calling ``callback``: "Generate report" (``button``
+    ``"report"``) or "Import data" (``"import"``, the import add-in's)."""
     _ = translator(resolve_locale(locale)).gettext
 
     def attr(text: str) -> str:
         return quoteattr(_(text))
 
+    group, button_id, label, tip, icon = (
+        ("kpiReports", "kpiGenerateReport", _BUTTON_LABEL, _BUTTON_TIP, _ICON) if button == "report"
+        else ("kpiData", "kpiImportData", _IMPORT_LABEL, _IMPORT_TIP, _IMPORT_ICON))
+    group_label = _GROUP_LABEL if button == "report" else _DATA_GROUP_LABEL
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f"<customUI xmlns={quoteattr(namespace)}>\n"
+        f"<customUI xmlns={quoteattr(namespace)} xmlns:kpi={quoteattr(_RIBBON_NAMESPACE)}>\n"
         "  <ribbon>\n"
         "    <tabs>\n"
-        '      <tab id="KPI" label="KPI">\n'
-        f'        <group id="kpiReports" label={attr(_GROUP_LABEL)}>\n'
-        f'          <button id="kpiGenerateReport" label={attr(_BUTTON_LABEL)} size="large"'
-        f" onAction={quoteattr(callback)} imageMso={quoteattr(_ICON)} screentip={attr(_BUTTON_LABEL)}"
-        f" supertip={attr(_BUTTON_TIP)}/>\n"
+        '      <tab idQ="kpi:KPI" label="KPI">\n'
+        f'        <group idQ="kpi:{group}" label={attr(group_label)}>\n'
+        f'          <button id="{button_id}" label={attr(label)} size="large"'
+        f" onAction={quoteattr(callback)} imageMso={quoteattr(icon)} screentip={attr(label)}"
+        f" supertip={attr(tip)}/>\n"
         "        </group>\n"
         "      </tab>\n"
         "    </tabs>\n"
@@ -166,7 +186,8 @@ def ribbon_xml(callback: str, namespace: str = _CUSTOMUI_2006, locale: str = DEF
     ).encode()
 
 
-def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DEFAULT_LOCALE) -> Path:
+def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DEFAULT_LOCALE,
+                name: str = ADDIN_NAME) -> Path:
     """Writes ``out_dir/kpi_xl.xlam`` from the xlwings template and returns its path.
 
     The ribbon part is replaced; every other member is copied with its content and zip metadata
@@ -174,7 +195,8 @@ def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DE
     """
     template = template or template_path()
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / ADDIN_NAME
+    target = out_dir / name
+    button = "import" if name == IMPORT_ADDIN_NAME else "report"
     with zipfile.ZipFile(template) as source:
         parts = ribbon_parts(source)
         if not parts:
@@ -183,7 +205,7 @@ def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DE
         for part in parts:
             old = source.read(part)
             namespace = ET.fromstring(old).tag.partition("}")[0].lstrip("{")
-            replacements[part] = ribbon_xml(ribbon_callback(old), namespace, locale)
+            replacements[part] = ribbon_xml(ribbon_callback(old), namespace, locale, button=button)
         with replacing(target) as temp, zipfile.ZipFile(temp, "w") as built:
             for info in source.infolist():
                 data = replacements.get(info.filename) or source.read(info)
@@ -215,8 +237,9 @@ def install_addin(
     env: Mapping[str, str] | None = None,
     *,
     source: Path | None = None,
+    name: str = ADDIN_NAME,
 ) -> Path:
-    """Puts ``kpi_xl.xlam`` in Excel's start-up folder and returns its path there.
+    """Puts ``kpi_xl.xlam`` (or the add-in ``name``) in Excel's start-up folder and returns its path there.
 
     ``platform`` defaults to ``sys.platform`` (read at the call, so tests may set it), ``home`` to the
     user's home folder and ``env`` to ``os.environ``. ``source`` is an add-in built earlier; without it
@@ -230,11 +253,11 @@ def install_addin(
         raise AddinError(folder.parents[2], "not found: install Microsoft Excel and start it once, then try again")
     try:
         if source is None:
-            return build_addin(folder)
+            return build_addin(folder, name=name)
         if not source.is_file():
             raise AddinError(source, "no such add-in: run `kpi-xl addin build` first")
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / ADDIN_NAME
+        target = folder / name
         write_atomic(target, source.read_bytes())
         return target
     except PermissionError as error:

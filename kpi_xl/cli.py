@@ -128,9 +128,14 @@ def _cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from kpi_xl.i18n import resolve_locale
 
     if args.action == "build":
-        print(f"wrote {addin.build_addin(args.out, locale=resolve_locale(args.locale))}", file=out)
+        for name in (addin.ADDIN_NAME, addin.IMPORT_ADDIN_NAME):
+            print(f"wrote {addin.build_addin(args.out, locale=resolve_locale(args.locale), name=name)}", file=out)
     else:
-        print(f"installed {addin.install_addin(source=args.file)}: restart Excel, then look for the KPI tab", file=out)
+        main = addin.install_addin(source=args.file)
+        sibling = args.file.with_name(addin.IMPORT_ADDIN_NAME) if args.file else None
+        second = addin.install_addin(source=sibling if sibling and sibling.is_file() else None,
+                                     name=addin.IMPORT_ADDIN_NAME)
+        print(f"installed {main} and {second}: restart Excel, then look for the KPI tab", file=out)
     return 0
 
 
@@ -145,6 +150,41 @@ def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     from kpi_xl.delivery.commands import run_history
 
     return run_history(args, out)
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from kpi_xl.importing.api import import_files
+    from kpi_xl.importing.summary import summary_json, summary_rows
+
+    result = import_files(args.workbook, args.files, args.client, channel=args.channel, source=args.source,
+                          dry_run=args.dry_run, overrides=dict(args.map or ()))
+    if args.json:
+        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written), indent=2), file=out)
+    else:
+        if result.plan.files:
+            print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
+        if args.dry_run:
+            print(f"dry run: {args.workbook} not changed", file=out)
+        elif result.written:
+            print(f"wrote {args.workbook} (the previous version is {result.backup})", file=out)
+        elif result.plan.files:
+            print(f"{args.workbook}: already up to date, not changed", file=out)
+    for error in result.refused:
+        print(f"kpi-xl: refused: {error}", file=sys.stderr)
+    return 1 if result.refused else 0
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    from kpi_xl.core.registry import MEASURES
+    from kpi_xl.importing.platforms import ROLES
+
+    header, equals, role = text.rpartition("=")
+    role = role.strip()
+    if not equals or not header.strip() or (role not in MEASURES and role not in ROLES):
+        raise argparse.ArgumentTypeError(f"expected HEADER=MEASURE with a measure of Actuals, got {text!r}")
+    return header.strip(), role
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="list every problem in a workbook, with its cell")
     check.add_argument("workbook", type=Path)
     check.set_defaults(run=_cmd_check)
+
+    imports = commands.add_parser("import", help="put platform exports into Actuals, exactly once")
+    imports.add_argument("workbook", type=Path)
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILE", help="exports (CSV) of the platforms")
+    imports.add_argument("--client", required=True, help="a client of the Clients sheet")
+    imports.add_argument("--channel", default=None, help="Channel of every row (default: the platform's)")
+    imports.add_argument("--source", default=None, help="Source of every row (default: the platform)")
+    imports.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    imports.add_argument("--json", action="store_true", help="print the result as JSON")
+    imports.add_argument("--map", type=_mapping, action="append", metavar="HEADER=MEASURE",
+                         help='read one more column, e.g. --map "Wydatki=cost" (repeatable)')
+    imports.set_defaults(run=_cmd_import)
 
     goals = commands.add_parser("goals", help="print every goal with its status and SMART findings")
     goals.add_argument("workbook", type=Path)

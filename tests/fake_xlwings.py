@@ -14,7 +14,9 @@ which is the reminder to check that member in xlwings and add it below:
   ``.options(ndim=2, err_to_str=True).value``, every value as a list of rows;
 - ``sheet.range("A1").value = [[...], ...]``: a rectangular 2-D list written from that cell in one call;
 - ``sheet.clear_contents()`` (values go, formatting stays) and ``sheet.activate()``;
-- ``book.app.status_bar = text``: the line at the bottom of Excel's window.
+- ``book.app.status_bar = text``: the line at the bottom of Excel's window;
+- ``sheet.range("A1:C9")`` (a block), ``sheet.tables[name]`` (an Excel table, ListObject) with its
+  ``range`` (``.row``, ``.column``, ``.shape``) and ``resize(range)`` (the Import data button).
 
 Values are what xlwings hands Python: ``float`` for numbers, ``datetime`` for date cells, ``None`` for
 blanks, ``str``, ``bool``, and the error text (``"#REF!"``) with ``err_to_str``. :meth:`Book.from_xlsx`
@@ -30,7 +32,7 @@ from pathlib import Path
 
 import python_calamine
 
-__all__ = ["App", "Book", "Range", "Sheet", "Sheets", "cell_ref"]
+__all__ = ["App", "Book", "Range", "Sheet", "Sheets", "Table", "cell_ref"]
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]*)$")
 
@@ -80,6 +82,10 @@ class Range:
         self._rows, self._columns = rows, columns
         self._options: dict[str, object] = {}
 
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._rows, self._columns
+
     def options(self, **options: object) -> Range:
         if options != {"ndim": 2, "err_to_str": True}:
             raise NotImplementedError(f"the stand-in reads only with ndim=2, err_to_str=True, got {options}")
@@ -112,6 +118,7 @@ class Sheet:
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], object] = {}
         self.writes = 0  # range writes: each is one round trip to Excel
+        self.tables: dict[str, Table] = {}   # by name; xlwings' sheet.tables[name]
 
     def __getitem__(self, address: str | tuple[int, int]) -> object:
         return self.cells.get(cell_ref(address) if isinstance(address, str) else address)
@@ -125,7 +132,12 @@ class Sheet:
             self.cells[key] = value
 
     def range(self, address: str) -> Range:
-        return Range(self, *cell_ref(address))
+        first, _, last = address.partition(":")
+        top, left = cell_ref(first)
+        if not last:
+            return Range(self, top, left)
+        bottom, right = cell_ref(last)
+        return Range(self, top, left, bottom - top + 1, right - left + 1)
 
     @property
     def used_range(self) -> Range:
@@ -146,6 +158,19 @@ class Sheet:
         """Test helper (not xlwings): a column's values from row 1 to its last used row."""
         last = max((r for r, c in self.cells if c == column), default=0)
         return [self.cells.get((r, column)) for r in range(1, last + 1)]
+
+
+class Table:
+    """An Excel table (ListObject): its name and the block it covers, header row included."""
+
+    def __init__(self, sheet: Sheet, name: str, address: str) -> None:
+        self.sheet, self.name = sheet, name
+        self.range = sheet.range(address)
+
+    def resize(self, block: Range) -> None:
+        if block.sheet is not self.sheet or block.row != self.range.row:
+            raise ValueError("a table is resized on its sheet, keeping its header row")  # as Excel
+        self.range = block
 
 
 class Sheets:

@@ -219,3 +219,21 @@ def test_cli_install_on_linux_fails_with_exit_status_1_and_a_clear_message(monke
     err = capsys.readouterr().err
     assert err.startswith("kpi-xl: cannot install the Excel add-in on linux:")
     assert "kpi-xl addin build" in err
+
+
+def test_the_import_addin_adds_an_import_data_button_to_the_same_kpi_tab(tmp_path, built):
+    """The template's VBA imports the module named after the file: kpi_xl.excel_import, whose main()
+    is the Import data button. Both ribbons use one qualified tab id, so Excel shows one KPI tab."""
+    second = addin.build_addin(tmp_path, name=addin.IMPORT_ADDIN_NAME)
+    (button,) = _ribbon(second).iter(f"{CUSTOMUI}button")
+    assert button.get("label") == "Import data"
+    assert button.get("onAction") == _ribbon(built).find(f".//{CUSTOMUI}button").get("onAction")
+    tabs = [next(_ribbon(path).iter(f"{CUSTOMUI}tab")).get("idQ") for path in (built, second)]
+    assert tabs == ["kpi:KPI", "kpi:KPI"]
+    source = _vba_modules(second)["RibbonMyAddin.bas"]
+    command = re.search(r"^\s*RunPython (.+)$", source, re.M).group(1)
+    module = second.name.rsplit(".", 1)[0]
+    assert _eval_vba_concat(command, {"mymodule": module}) == (
+        "import kpi_xl.excel_import;kpi_xl.excel_import.main()")
+    from kpi_xl import excel_import
+    assert callable(excel_import.main)

@@ -86,10 +86,10 @@ CASES = [
     ("text in a number column", put("Goals", 2, "Target", "ten"),
      ['error: Goals!F2: target must be a number, got "ten"'], (FILE, LIVE)),
     ("ambiguous thousands", put("Actuals", 2, "Cost", "1,234"),
-     ['error: Actuals!E2: cost must be a number, got "1,234", which reads as a thousand in some languages and as '
+     ['error: Actuals!F2: cost must be a number, got "1,234", which reads as a thousand in some languages and as '
       'a decimal in others: type it without a thousands separator'], (FILE, LIVE)),
     ("boolean in a number column", put("Actuals", 2, "Clicks", True),
-     ["error: Actuals!H2: clicks must be a number, got TRUE"], (FILE, LIVE)),
+     ["error: Actuals!I2: clicks must be a number, got TRUE"], (FILE, LIVE)),
     ("date in a number column", put("Goals", 3, "Target", D(2026, 1, 1)),
      ["error: Goals!F3: target must be a number, got 2026-01-01"], (FILE,)),
     ("missing sheet", drop_sheet("Settings"),
@@ -144,7 +144,7 @@ CASES = [
       'error: Actuals!B4: client "Zeta" is not in the Clients sheet'], (FILE, LIVE)),
     ("a client whose row has an error is still known", put("Clients", 3, "Currency", "ZZZ"),
      ['error: Clients!D3: unknown currency "ZZZ": use an ISO 4217 code such as EUR, USD or BRL'], (FILE, LIVE)),
-    ("negative measure", put("Actuals", 2, "Cost", -5), ["error: Actuals!E2: cost must not be negative, got -5"],
+    ("negative measure", put("Actuals", 2, "Cost", -5), ["error: Actuals!F2: cost must not be negative, got -5"],
      (FILE, LIVE)),
     ("settings of the wrong type", both(
         put("Settings", 5, "Value", "lots"), put("Settings", 6, "Value", 70000),
@@ -167,13 +167,13 @@ CASES = [
      ["error: Goals!A2: cells A2:A3 are merged: unmerge them and give each row its own values"], (FILE,)),
     ("a merged title above the table is fine", title_above("Goals"), [], (FILE,)),
     ("formula without a computed value", put("Actuals", 3, "Cost", Formula("=2*50")),
-     ["error: Actuals!E3: formula has no computed value: open and save the workbook in Excel"], (FILE,)),
+     ["error: Actuals!F3: formula has no computed value: open and save the workbook in Excel"], (FILE,)),
     ("error cells in data", both(put("Goals", 2, "Baseline", ErrorValue("#REF!")),
                                  put("Actuals", 3, "Clicks", ErrorValue("#N/A")),
                                  put("Goals", 3, "KPI", ErrorValue("#N/A"))),
      ["error: Goals!D2: the cell shows the error #REF!: correct or clear it",
       "error: Goals!B3: the cell shows the error #N/A: correct or clear it",
-      "error: Actuals!H3: the cell shows the error #N/A: correct or clear it"], (FILE, LIVE)),
+      "error: Actuals!I3: the cell shows the error #N/A: correct or clear it"], (FILE, LIVE)),
     ("warnings only", both(put("Goals", 2, "Objective", None), add_row("Actuals", D(2026, 9, 3), "Acme", "Search"),
                            add_row("Settings", "colour", "dark")),
      ["warning: Goals!I2: the goal has no objective: say which business aim it serves",
@@ -184,8 +184,8 @@ CASES = [
         put("Clients", 4, "Currency", "Q")),
      ['error: Clients!D4: unknown currency "Q": use an ISO 4217 code such as EUR, USD or BRL',
       'error: Goals!B3: unknown KPI code "Q"',
-      'error: Actuals!H2: clicks must be a number, got "y"',
-      'error: Actuals!E3: cost must be a number, got "x"'], (FILE, LIVE)),
+      'error: Actuals!I2: clicks must be a number, got "y"',
+      'error: Actuals!F3: cost must be a number, got "x"'], (FILE, LIVE)),
 ]
 
 
@@ -263,7 +263,7 @@ def test_one_bad_row_among_100_000_is_found_and_no_row_is_lost(big_workbook):
     data, problems = check_workbook(big_workbook)
     assert data is None
     assert _lines(problems) == [
-        'error: Actuals!E50002: cost must be a number, got "ten"',
+        'error: Actuals!F50002: cost must be a number, got "ten"',
         "warning: Actuals!A70002: empty row inside the table: the rows below it are read too"]
     # Fixed in place, the same cells read to every one of the 100,000 rows.
     grids = read_file(big_workbook, {"clients", "goals", "actuals", "settings"})
@@ -355,9 +355,9 @@ def test_error_cells_and_formulas_without_values_are_seen_whoever_wrote_the_file
     no_value = "formula has no computed value: open and save the workbook in Excel"
     assert _lines(problems) == [
         "error: Clients!D3: the cell shows the error #N/A: correct or clear it",
-        "error: Actuals!E2: the cell shows the error #DIV/0!: correct or clear it",
-        f"error: Actuals!G6: {no_value}",
-        f"error: Actuals!AL6: {no_value}",
+        "error: Actuals!F2: the cell shows the error #DIV/0!: correct or clear it",
+        f"error: Actuals!H6: {no_value}",
+        f"error: Actuals!AM6: {no_value}",
         f"error: Actuals!A7: {no_value}",
         "warning: Actuals!A7: the row has no measures: every measure cell is empty",
         "error: Actuals!B7: client is required"]

@@ -61,11 +61,11 @@ D = dt.date
 
 
 def actuals_row(date: object, client: object, channel: object = None, campaign: object = None,
-                **measures: object) -> list[object]:
+                source: object = None, **measures: object) -> list[object]:
     """One Actuals row in header order; measures by name (``cost=12.5``)."""
     unknown = set(measures) - set(MEASURES)
     assert not unknown, unknown
-    return [date, client, channel, campaign, *(measures.get(name) for name in MEASURES)]
+    return [date, client, channel, campaign, source, *(measures.get(name) for name in MEASURES)]
 
 
 def sample_book() -> Book:

@@ -88,6 +88,7 @@ class Actuals:
     clients: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # the Source column: the platform imported from, or ""
     measures: dict[str, list[float | None]] = field(default_factory=dict)
     sources: list[int] = field(default_factory=list)  # the sheet row number of each row
 
@@ -99,13 +100,14 @@ class Actuals:
         """Builds columns from dict rows (tests, the demo generator); unknown keys are refused."""
         actuals = cls(measures={name: [] for name in MEASURES})
         for number, row in enumerate(rows, start=2):
-            unknown = set(row) - {"date", "client", "channel", "campaign", "row"} - set(MEASURES)
+            unknown = set(row) - {"date", "client", "channel", "campaign", "source", "row"} - set(MEASURES)
             if unknown:
                 raise KeyError(f"unknown Actuals fields: {sorted(unknown)}")
             actuals.dates.append(row["date"])  # type: ignore[arg-type]
             actuals.clients.append(str(row["client"]))
             actuals.channels.append(str(row.get("channel") or ""))
             actuals.campaigns.append(str(row.get("campaign") or ""))
+            actuals.origins.append(str(row.get("source") or ""))
             actuals.sources.append(int(row.get("row", number)))  # type: ignore[call-overload]
             for name, column in actuals.measures.items():
                 value = row.get(name)

@@ -380,6 +380,7 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     actuals.clients = clients  # type: ignore[assignment]
     actuals.channels = [x or "" for x in v["channel"]]  # type: ignore[misc]
     actuals.campaigns = [x or "" for x in v["campaign"]]  # type: ignore[misc]
+    actuals.origins = [x or "" for x in v["source"]]  # type: ignore[misc]
     actuals.measures = measures  # type: ignore[assignment]
     actuals.sources = table.at.numbers
     return actuals

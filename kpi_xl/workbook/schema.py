@@ -104,6 +104,8 @@ ACTUALS = Table("Actuals", "tblActuals", (
     C("client", "Client", K.TEXT, True, N_("A client of the Clients sheet.")),
     C("channel", "Channel", K.TEXT, False, N_("Search, Social, Email, Chat...")),
     C("campaign", "Campaign", K.TEXT, False, N_("Optional campaign name.")),
+    C("source", "Source", K.TEXT, False,
+      N_("The platform an imported row came from (kpi-xl import); blank on rows typed by hand.")),
     *(C(m.name, m.name.replace("_", " ").capitalize(), K.NUMBER, False, m.label) for m in MEASURES.values()),
 ), N_("One row per day (or month), client, channel and campaign; blank cells are no data."))
 

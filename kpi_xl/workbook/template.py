@@ -309,7 +309,8 @@ class _Writer:
         actuals = self.data.actuals
         rows = [
             {"date": actuals.dates[i], "client": actuals.clients[i], "channel": actuals.channels[i],
-             "campaign": actuals.campaigns[i], **{m: column[i] for m, column in actuals.measures.items()}}
+             "campaign": actuals.campaigns[i], "source": actuals.origins[i] if actuals.origins else "",
+             **{m: column[i] for m, column in actuals.measures.items()}}
             for i in range(len(actuals))
         ]
         self.table_sheet(ACTUALS, rows).freeze_panes(_HEADER_ROW + 1, 2)

@@ -1,0 +1,123 @@
+"""Importing a 100,000-row daily export into a workbook already holding 100,000 Actuals rows.
+
+    python benchmarks/import.py [--runs 3]
+
+Prints the median time of ``import_files`` (read the workbook, read the export, plan, rewrite the
+file in place) against reading the same workbook with the reader (``read_workbook``), their ratio
+(goal: at most 2x), and the peak memory of one import (Python allocations, by tracemalloc, and the
+process's peak resident size). The workbook and the export are generated once into the temp folder
+(``$TMPDIR/kpi_xl_bench/``); each run imports into a fresh copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
+from kpi_xl.importing.api import import_files
+from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.template import write_workbook
+
+ROWS = 100_000
+GOAL_RATIO = 2.0
+FOLDER = Path(tempfile.gettempdir()) / "kpi_xl_bench"
+
+
+def workbook(rows: int = ROWS) -> Path:
+    """Three clients; ``rows`` daily rows typed by hand for two of them (the import's client has none)."""
+    path = FOLDER / f"import_workbook_{rows // 1000}k.xlsx"
+    if path.exists():
+        return path
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)
+    start = dt.date(2020, 1, 1)
+    clients = {name: Client(name, (), "en_US", "USD") for name in ("Acme", "Borsa", "Cafe Sol")}
+    actuals = Actuals.from_rows(
+        {"date": start + dt.timedelta(days=i // 50), "client": ("Borsa", "Cafe Sol")[i % 2], "channel": "Search",
+         "campaign": f"Campaign {i % 25}", "cost": round(rng.uniform(1, 500), 2), "impressions": rng.randint(100, 9999),
+         "clicks": rng.randint(1, 300), "conversions": rng.randint(0, 20)}
+        for i in range(rows))
+    write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+    return path
+
+
+def export(rows: int = ROWS) -> Path:
+    """A Google Ads daily campaign report (CSV, English number style) with ``rows`` data rows."""
+    path = FOLDER / f"google_ads_{rows // 1000}k.csv"
+    if path.exists():
+        return path
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(11)
+    campaigns = 100
+    days = rows // campaigns
+    start = dt.date(2023, 1, 1)
+    end = start + dt.timedelta(days=days - 1)
+    lines = ["Campaign report", f'"{start:%B} {start.day}, {start.year} - {end:%B} {end.day}, {end.year}"',
+             "Day,Campaign,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value"]
+    for d in range(days):
+        day = start + dt.timedelta(days=d)
+        for c in range(campaigns):
+            lines.append(f'{day},Campaign {c},USD,"{rng.randint(1000, 99999):,}",{rng.randint(1, 999)},'
+                         f'{rng.uniform(1, 2000):.2f},{rng.randint(0, 40)}.00,"{rng.uniform(0, 9000):,.2f}"')
+    lines.append("Total: Account,--,USD,0,0,0.00,0.00,0.00")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def timed(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    book, csv = workbook(), export()
+    work = Path(tempfile.mkdtemp(prefix="kpi_xl_import_"))
+    target = work / "clients.xlsx"
+
+    def one_import() -> None:
+        shutil.copy(book, target)
+        result = import_files(target, [csv], "Acme")
+        assert result.written and result.plan.files[0].added == ROWS, result.refused
+
+    read = timed(lambda: read_workbook(book), args.runs)
+    imported = timed(one_import, args.runs)
+    shutil.copy(book, target)
+    tracemalloc.start()
+    import_files(target, [csv], "Acme")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    check = read_workbook(target)
+    assert len(check.actuals) == 2 * ROWS
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 1024 * 1024)
+    ratio = imported / read
+    print(f"workbook: {ROWS:,} Actuals rows, {book.stat().st_size / 1e6:.1f} MB; export: {ROWS:,} rows, "
+          f"{csv.stat().st_size / 1e6:.1f} MB")
+    print(f"read the workbook (reader):       median {read:.2f} s over {args.runs} runs")
+    print(f"import the export into it:        median {imported:.2f} s over {args.runs} runs")
+    print(f"ratio import / read:              {ratio:.2f}x (goal: at most {GOAL_RATIO:.0f}x)"
+          f" {'OK' if ratio <= GOAL_RATIO else 'ABOVE GOAL'}")
+    print(f"peak memory of one import:        {peak / 1e6:.0f} MB Python allocations (tracemalloc); "
+          f"process peak RSS {rss:.0f} MB")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

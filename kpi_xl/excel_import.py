@@ -1,0 +1,149 @@
+"""The "Import data" button: every export in the ``Imports`` folder next to the workbook, into the open
+workbook's Actuals, exactly once; the summary on an "Imports" sheet.
+
+Where the files go: ``Imports/<client>/`` beside the workbook, one folder per client of the Clients
+sheet (the button creates them the first time); with a single client, files straight in ``Imports/``
+are that client's too. Each file is read, checked and planned by the same code as ``kpi-xl import``
+(:mod:`kpi_xl.importing`), and written into the open workbook through xlwings
+(:func:`~kpi_xl.importing.live.apply_plan_live`); the user saves the workbook. A file imported is
+moved to ``done/`` in its folder; a refused one stays, and the sheet says why. Clicking again imports
+only what is new, and importing a file again would change nothing anyway.
+
+Run by the add-in ``kpi_xl.excel_import.xlam``, whose ribbon button calls ``kpi_xl.excel_import.main()``
+(xlwings' template runs ``import <add-in name>; <add-in name>.main()``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kpi_xl.core.registry import N_
+from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
+from kpi_xl.importing.api import read_exports
+from kpi_xl.importing.errors import ImportRefusedError
+from kpi_xl.importing.live import apply_plan_live
+from kpi_xl.importing.plan import FileChange, plan_import
+from kpi_xl.importing.summary import summary_rows
+from kpi_xl.workbook.problems import ERROR
+from kpi_xl.workbook.read import check_workbook
+
+__all__ = ["EXPORT_SUFFIXES", "IMPORTS_FOLDER", "IMPORTS_SHEET", "find_exports", "main"]
+
+IMPORTS_SHEET = "Imports"
+IMPORTS_FOLDER = "Imports"
+DONE_FOLDER = "done"
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+_RUNNING = N_("kpi_xl: importing exports…")
+_NOT_SAVED = N_("Save the workbook first: the exports are read from the Imports folder next to it.")
+_INVALID = N_("Problems that stop the import: {count}. Fix them and click Import data again.")
+_NO_FILES = N_("No exports to import. Put each client's export files in {folder} and click Import data again.")
+_REFUSED = N_("Refused: {count}. Each line below says which file and why; the file stays in its folder.")
+_CLIENT = N_("Client")
+
+
+def find_exports(folder: Path, clients: Sequence[str]) -> dict[str, list[Path]]:
+    """Client -> its export files, from ``folder`` (``Imports``): one subfolder per client, matched
+    ignoring case; loose files belong to the only client, if there is just one. Creates the folders."""
+    found: dict[str, list[Path]] = {}
+    folder.mkdir(exist_ok=True)
+    names = {name.casefold(): name for name in clients}
+    for client in clients:
+        (folder / client).mkdir(exist_ok=True)
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        client = names.get(sub.name.strip().casefold())
+        if client:
+            found.setdefault(client, []).extend(_files(sub))
+    loose = _files(folder)
+    if loose and len(clients) == 1:
+        found.setdefault(clients[0], []).extend(loose)
+    return {client: files for client, files in found.items() if files}
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES
+                  and not p.name.startswith((".", "~")))
+
+
+def _move_done(path: Path, now: dt.datetime) -> None:
+    done = path.parent / DONE_FOLDER
+    done.mkdir(exist_ok=True)
+    target = done / path.name
+    if target.exists():  # the same name imported before: keep both
+        target = done / f"{path.stem}.{now:%Y%m%d-%H%M%S}{path.suffix}"
+    shutil.move(str(path), str(target))
+
+
+def _show(book: Any, rows: Sequence[Sequence[object]], status: str) -> None:
+    sheet = next((s for s in book.sheets if s.name.lower() == IMPORTS_SHEET.lower()), None)
+    if sheet is None:
+        sheet = book.sheets.add(IMPORTS_SHEET)
+    else:
+        sheet.clear_contents()
+    width = max(len(row) for row in rows)
+    sheet.range("A1").value = [[_as_text(c) for c in row] + [""] * (width - len(row)) for row in rows]
+    sheet.activate()
+    book.app.status_bar = status
+
+
+def _as_text(cell: object) -> object:
+    return f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
+    """Imports every export in the ``Imports`` folder next to ``book`` (default: the workbook that
+    clicked the button) into its Actuals, and lists what was imported or refused on the Imports sheet."""
+    if book is None:
+        import xlwings as xw  # only in Excel: the tests pass a book
+
+        book = xw.Book.caller()
+    now = now or dt.datetime.now()
+    _ = translator(DEFAULT_LOCALE).gettext
+    book.app.status_bar = _(_RUNNING)
+    stamp = now.strftime("%Y-%m-%d %H:%M")
+    data, problems = check_workbook(book)
+    if data is None:
+        summary = _(_INVALID).format(count=sum(p.severity is ERROR for p in problems))
+        _show(book, [[summary], [stamp], *([p.text(_)] for p in problems if p.severity is ERROR)], summary)
+        return
+    t = translator(resolve_locale(data.settings.default_locale))
+    _ = t.gettext
+    fullname = str(getattr(book, "fullname", ""))
+    if "://" in fullname or not Path(fullname).is_absolute():
+        _show(book, [[_(_NOT_SAVED)], [stamp], [fullname]], _(_NOT_SAVED))
+        return
+    folder = Path(fullname).parent / IMPORTS_FOLDER
+    jobs = find_exports(folder, list(data.clients))
+    if not jobs:
+        message = _(_NO_FILES).format(folder=folder)
+        _show(book, [[message], [stamp]], message)
+        return
+    changes: list[tuple[str, FileChange]] = []
+    refused: list[ImportRefusedError] = []
+    for client, files in jobs.items():
+        exports, bad = read_exports(files, data.clients[client].currency, client)
+        plan = plan_import(data.actuals, client, exports)
+        if plan.changed:
+            apply_plan_live(book, plan, book.name)
+            data, _problems = check_workbook(book)   # rows moved: the next client plans on what is there now
+            if data is None:
+                raise RuntimeError("the import left the workbook with errors")  # a bug: let xlwings show it
+        refused += bad
+        changes += [(client, change) for change in plan.files]
+        done = {change.export.file for change in plan.files}
+        for path in files:
+            if path.name in done:
+                _move_done(path, now)
+    summary = t.ngettext("Imported {count} file into Actuals. Save the workbook to keep it.",
+                         "Imported {count} files into Actuals. Save the workbook to keep them.",
+                         len(changes)).format(count=len(changes))
+    table = summary_rows([c for _c, c in changes], gettext=_)
+    rows: list[list[object]] = [[summary], [stamp], [_(_CLIENT), *table[0]]]
+    rows += [[client, *row] for (client, _c), row in zip(changes, table[1:], strict=True)]
+    if refused:
+        rows += [[_(_REFUSED).format(count=len(refused))], *([error.text(_)] for error in refused)]
+    _show(book, rows, summary)

@@ -1,0 +1,98 @@
+"""Importing export files into a workbook file: read, check, plan, then write once, atomically.
+
+Each file is read and checked on its own; a refused file (unreadable, a bad cell, a range total, a
+currency other than the client's) is reported and left out, the others go in. The workbook is
+changed only when something changes: a backup copy first (``clients.xlsx.bak``, the previous state),
+then the new file written beside it and renamed over it, so it is never half written. A workbook
+open in Excel or LibreOffice (its lock file beside it) is refused: use the Import data button then.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpi_xl.core.model import WorkbookData
+from kpi_xl.files import replacing
+from kpi_xl.importing.errors import CURRENCY_MISMATCH, LOCKED, UNKNOWN_CLIENT, UNREADABLE, ImportRefusedError
+from kpi_xl.importing.model import Export
+from kpi_xl.importing.parse import read_export
+from kpi_xl.importing.plan import Plan, plan_import
+from kpi_xl.importing.xlsx import write_plan
+from kpi_xl.workbook.read import read_workbook
+
+__all__ = ["ImportResult", "find_client", "import_files", "lock_file", "read_exports"]
+
+
+@dataclass(slots=True)
+class ImportResult:
+    plan: Plan
+    refused: list[ImportRefusedError] = field(default_factory=list)
+    written: bool = False
+    backup: Path | None = None
+
+
+def lock_file(workbook: Path) -> Path | None:
+    """The lock file Excel (``~$name.xlsx``) or LibreOffice (``.~lock.name.xlsx#``) keeps beside an open
+    workbook, if there is one."""
+    for name in (f"~${workbook.name}", f"~${workbook.name[2:]}", f".~lock.{workbook.name}#"):
+        if (workbook.parent / name).exists():
+            return workbook.parent / name
+    return None
+
+
+def find_client(data: WorkbookData, name: str, where: str) -> str:
+    """The client's name as the Clients sheet spells it (case and spaces ignored)."""
+    for client in data.clients:
+        if client.casefold() == name.strip().casefold():
+            return client
+    raise ImportRefusedError(where, 0, UNKNOWN_CLIENT, client=name, clients=", ".join(data.clients) or "none")
+
+
+def read_exports(files: Sequence[Path], currency: str, client: str, overrides: Mapping[str, str] | None = None
+                 ) -> tuple[list[Export], list[ImportRefusedError]]:
+    """Every file read and checked; the refused ones apart, each with its reason."""
+    exports: list[Export] = []
+    refused: list[ImportRefusedError] = []
+    for path in files:
+        try:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as error:
+                raise ImportRefusedError(Path(path).name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
+            export = read_export(Path(path).name, data, overrides)
+            if export.currency and export.currency.upper() != currency.upper():
+                raise ImportRefusedError(export.file, 0, CURRENCY_MISMATCH, currency=export.currency, client=client,
+                                         expected=currency)
+            exports.append(export)
+        except ImportRefusedError as error:
+            refused.append(error)
+    return exports, refused
+
+
+def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel: str | None = None,
+                 source: str | None = None, dry_run: bool = False,
+                 overrides: Mapping[str, str] | None = None) -> ImportResult:
+    """Imports ``files`` into ``workbook``'s Actuals for ``client``; with ``dry_run`` only plans.
+
+    Raises :class:`ImportRefusedError` for the workbook itself (locked, unknown client, no Source
+    column) and :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
+    """
+    workbook = Path(workbook)
+    if not dry_run and (lock := lock_file(workbook)):
+        raise ImportRefusedError(workbook.name, 0, LOCKED, lock=lock.name)
+    data = read_workbook(workbook)
+    name = find_client(data, client, workbook.name)
+    exports, refused = read_exports(files, data.clients[name].currency, name, overrides)
+    plan = plan_import(data.actuals, name, exports, channel=channel, source=source)
+    result = ImportResult(plan, refused)
+    if dry_run or not plan.changed:
+        return result
+    backup = workbook.with_name(workbook.name + ".bak")
+    shutil.copy2(workbook, backup)
+    with replacing(workbook) as temp:
+        write_plan(workbook, temp, plan)
+    result.written, result.backup = True, backup
+    return result

@@ -1,0 +1,285 @@
+"""One export file -> :class:`~kpi_xl.importing.model.Export`: detect the platform, read its rows.
+
+The header row is the row (among the first ones) that the most of one platform's known headers sit
+in, signatures weighing most; what comes before it is the preamble, where the date range is read
+(Google Ads' second line, GA4's ``# Start date: 20260101``, Microsoft's ``Report Time:``). Data rows
+run to a blank line; GA4 stacks several blocks, each with its own header, and each measure is taken
+from the first block that has it, so no figure is counted twice. ``Total: Account`` rows (in any
+language, in the first or second column), Meta's summary row and ``--`` cells are never data.
+Rows with the same day, channel and campaign (a segment such as a conversion action) are added up.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from kpi_xl.core.registry import MEASURES, N_
+from kpi_xl.importing.errors import AGGREGATE, NOT_A_DATE, NOT_A_NUMBER, NOT_RECOGNIZED, ImportRefusedError
+from kpi_xl.importing.model import Export, ExportRow
+from kpi_xl.importing.platforms import META, NON_ADDITIVE, PLATFORMS, ROLES, Platform, normalize
+from kpi_xl.importing.text import Row, read_rows
+from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_range
+
+__all__ = ["NEGATIVE", "read_export"]
+
+NEGATIVE = N_('{column} "{value}" is negative: Actuals hold no negative figures')
+
+_SCAN = 60   # rows searched for the header
+_TOTALS = re.compile(r"^(?:grand total|total general|totals?|razem|łącznie|suma|tổng cộng|tổng)\s*(?::|$|of\s)",
+                     re.IGNORECASE)
+_NO_DATA = ("no data available", "nenhum dado disponível", "no hay datos disponibles", "brak danych",
+            "không có dữ liệu")
+_DATE_ROLES = ("day", "week", "month", "nth_day", "start")
+_START_WORDS = ("start", "início", "inicio", "rozpocz", "początek", "bắt đầu", "from")
+_END_WORDS = ("end", "término", "termino", "finaliz", "fin", "zakończ", "koniec", "kết thúc", "to")
+_CONVERSION_INDICATORS = re.compile(
+    r"lead|purchase|complete_registration|offsite_conversion|onsite_conversion|omni_|conversion|"
+    r"contact|subscribe|schedule|submit_application|start_trial|donate", re.IGNORECASE)
+_IGNORED_SUFFIX = re.compile(r"\((?:previous[_ ]year|previous[_ ]period|comparison)\)$")
+
+
+def read_export(file: str, data: bytes, overrides: Mapping[str, str] | None = None,
+                platform_key: str | None = None) -> Export:
+    """The export in ``data`` (the bytes of the file named ``file``). ``overrides`` maps more headers
+    (as written, any case) to a role or measure; ``platform_key`` skips detection.
+    Raises :class:`ImportRefusedError` with the line of the first bad cell."""
+    rows = read_rows(file, data)
+    text_cells = [cell for row in rows for cell in row if cell]
+    if not text_cells or (len(rows) <= 2 and any(c.casefold().rstrip(".") in _NO_DATA for c in text_cells)):
+        return Export(file, META.key, META.title, "daily", None, None, None, [],
+                      ["the export holds no data"])
+    extra = {normalize(header)[0]: role for header, role in (overrides or {}).items()}
+    candidates = [p for p in PLATFORMS if platform_key in (None, p.key)]
+    platform, index = _detect(rows, candidates, extra)
+    if platform is None:
+        raise ImportRefusedError(file, 0, NOT_RECOGNIZED)
+    return _Reader(file, rows, platform, {**platform.columns, **extra}).read(index)
+
+
+def _score(row: Sequence[str], platform: Platform, extra: Mapping[str, str]) -> int:
+    names = [normalize(cell)[0] for cell in row if cell]
+    roles = [extra.get(n) or platform.columns.get(n) for n in names]
+    if not any(r in MEASURES or r == "results" for r in roles):
+        return 0
+    return sum(r is not None for r in roles) + 3 * sum(n in platform.signatures for n in names)
+
+
+def _detect(rows: Sequence[Row], platforms: Sequence[Platform], extra: Mapping[str, str]
+            ) -> tuple[Platform | None, int]:
+    preamble = " ".join(row[0].casefold() for row in rows[:_SCAN] if row)
+    hints = {"ga4": 3 * ("# start date" in preamble or "# fecha de inicio" in preamble
+                         or "# data de início" in preamble or preamble.startswith("# ---")),
+             "microsoft_ads": 3 * ("report name:" in preamble)}
+    best: tuple[int, int, Platform | None] = (0, 0, None)
+    for i, row in enumerate(rows[:_SCAN]):
+        for platform in platforms:
+            score = _score(row, platform, extra)
+            if score and score + hints.get(platform.key, 0) > best[0]:
+                best = (score + hints.get(platform.key, 0), i, platform)
+    platform = best[2]
+    if platform is None:
+        return None, 0
+    # The first header of the platform, not the best: GA4 stacks blocks, and all of them count.
+    return platform, next(i for i, row in enumerate(rows[:_SCAN]) if _score(row, platform, extra))
+
+
+def _month_of(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end == start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+class _Reader:
+    def __init__(self, file: str, rows: Sequence[Row], platform: Platform, columns: Mapping[str, str]) -> None:
+        self.file, self.rows, self.platform, self.columns = file, rows, platform, columns
+        self.notes: list[str] = []
+        self.currency: str | None = None
+
+    def refuse(self, line: int, template: str, **params: str) -> ImportRefusedError:
+        return ImportRefusedError(self.file, line, template, **params)
+
+    def read(self, header_index: int) -> Export:
+        stated = self.stated_range(self.rows[:header_index])
+        blocks = []
+        index: int | None = header_index
+        while index is not None:
+            end = next((i for i in range(index + 1, len(self.rows)) if self._ends_block(self.rows[i])),
+                       len(self.rows))
+            blocks.append((self.rows[index], self.rows[index + 1:end]))
+            index = next((i for i in range(end, min(end + _SCAN, len(self.rows)))
+                          if _score(self.rows[i], self.platform, {}) or
+                          _score(self.rows[i], self.platform, self.columns)), None)
+        merged: dict[tuple[dt.date, str, str], ExportRow] = {}
+        claimed: set[str] = set()
+        layouts: set[str] = set()
+        for header, body in blocks:
+            mapping = self.map_header(header)
+            roles = set(mapping.values()) | ({"conversions"} if "results" in mapping.values() else set())
+            own = {role for role in roles if role in MEASURES} - claimed
+            if not own:
+                continue
+            rows, layout = self.block_rows(mapping, body, stated, several=len(blocks) > 1)
+            if not rows:
+                continue
+            layouts.add(layout)
+            for row in rows:
+                key = row.key
+                target = merged.get(key)
+                if target is None:
+                    if not row.values.keys() <= own:
+                        row.values = {k: v for k, v in row.values.items() if k in own}
+                    merged[key] = row
+                    continue
+                values = {k: v for k, v in row.values.items() if k in own}
+                for name, value in values.items():
+                    if name in NON_ADDITIVE and name in target.values:
+                        target.values.pop(name)
+                        self.notes.append(f"{name} left out where rows were added up: it is not additive")
+                    elif name not in NON_ADDITIVE:
+                        target.values[name] = target.values.get(name, Decimal(0)) + value
+            claimed |= own
+        rows = sorted(merged.values(), key=lambda r: (r.date, r.channel, r.campaign))
+        layout = "monthly" if layouts == {"monthly"} else "weekly" if layouts == {"weekly"} else "daily"
+        start, end = self.covered(rows, stated, layout)
+        return Export(self.file, self.platform.key, self.platform.title, layout, start, end, self.currency,
+                      rows, self.notes)
+
+    def _ends_block(self, row: Row) -> bool:
+        return not any(row) or row[0].startswith("#")
+
+    def stated_range(self, preamble: Sequence[Row]) -> tuple[dt.date, dt.date] | None:
+        start = end = None
+        for row in preamble:
+            text = " ".join(cell for cell in row if cell).lstrip("#").strip()
+            label, colon, value = text.partition(":")
+            if found := parse_range(value if colon else text, day_first=self.platform.day_first):
+                return found
+            if colon and (day := parse_date(value, day_first=self.platform.day_first)):
+                label = label.casefold()
+                if any(w in label for w in _START_WORDS) and start is None:
+                    start = day
+                elif any(w in label for w in _END_WORDS) and end is None:
+                    end = day
+        return (start, end) if start and end and start <= end else None
+
+    def map_header(self, header: Row) -> dict[int, str]:
+        mapping: dict[int, str] = {}
+        seen: set[str] = set()
+        for j, cell in enumerate(header):
+            name, currency = normalize(cell)
+            role = self.columns.get(name)
+            if role is None or _IGNORED_SUFFIX.search(name) or role in seen:
+                if cell and role is None:
+                    self.notes.append(f"column {cell!r} left out: no measure of ours")
+                continue
+            if role not in ROLES and role not in MEASURES:
+                continue
+            seen.add(role)
+            mapping[j] = role
+            if currency:
+                self.currency = currency
+        return mapping
+
+    def block_rows(self, mapping: dict[int, str], body: Sequence[Row], stated: tuple[dt.date, dt.date] | None,
+                   several: bool = False) -> tuple[list[ExportRow], str]:
+        by_role = {role: j for j, role in mapping.items()}
+        measures = {j: role for j, role in mapping.items() if role in MEASURES or role == "results"}
+        # A file with no unambiguous value (no cost like 8651,95 or 199421.15) reads as English does.
+        mark = self.platform.decimal or decimal_mark(
+            row[j] for row in body[:2000] for j in measures if j < len(row)) or "."
+        date_role = next((r for r in _DATE_ROLES if r in by_role), None)
+        layout = {"week": "weekly", "month": "monthly"}.get(date_role or "", "daily")
+        if date_role is None and several:
+            self.notes.append("a block without dates left out")
+            return [], layout
+        width = max(mapping) + 1 if mapping else 0
+        campaign_at, channel_at = by_role.get("campaign"), by_role.get("channel")
+        currency_at, indicator_at = by_role.get("currency"), by_role.get("indicator")
+        default_channel = self.platform.channel
+        dates: dict[tuple[str, ...], tuple[dt.date, str]] = {}   # 100,000 rows hold a few hundred days
+        date_cells = [by_role[r] for r in ("start", "end") if r in by_role] if date_role == "start" else (
+            [by_role[date_role]] if date_role else [])
+        out: list[ExportRow] = []
+        first = True
+        for row in body:
+            cells = row if len(row) >= width else [*row, *([""] * (width - len(row)))]
+            label = cells[0] or (cells[1] if len(cells) > 1 else "")
+            if _TOTALS.match(label) or not any(cells):
+                continue
+            campaign = cells[campaign_at] if campaign_at is not None else ""
+            if first and self.platform is META and campaign_at is not None and not campaign:
+                first = False
+                continue  # Meta's summary row: the whole report in one line, with no name
+            first = False
+            date_key = tuple(cells[j] for j in date_cells)
+            found = dates.get(date_key)
+            if found is None:
+                found = dates[date_key] = self.row_date(row.line, cells, by_role, date_role, stated)
+            day, row_layout = found
+            if row_layout == "monthly":
+                layout = "monthly"
+            channel = (cells[channel_at] if channel_at is not None else "") or default_channel
+            if currency_at is not None and self.currency is None and cells[currency_at]:
+                self.currency = cells[currency_at].upper()
+            values: dict[str, Decimal] = {}
+            for j, role in measures.items():
+                try:
+                    value = parse_number(cells[j], mark)
+                except ValueError:
+                    raise self.refuse(row.line, NOT_A_NUMBER, column=role, value=cells[j]) from None
+                if value is None:
+                    continue
+                if value < 0:
+                    raise self.refuse(row.line, NEGATIVE, column=role, value=cells[j])
+                if role == "results":
+                    indicator = cells[indicator_at] if indicator_at is not None else ""
+                    if not _CONVERSION_INDICATORS.search(indicator):
+                        self.notes.append(f"results of {indicator or 'no indicator'} are not conversions: left out")
+                        continue
+                    role = "conversions"
+                values[role] = values[role] + value if role in values else value
+            out.append(ExportRow(day, channel, campaign, values, row.line))
+        return out, layout
+
+    def row_date(self, line: int, cells: Sequence[str], by_role: Mapping[str, int], date_role: str | None,
+                 stated: tuple[dt.date, dt.date] | None) -> tuple[dt.date, str]:
+        day_first = self.platform.day_first
+        if date_role is None:  # one total per campaign over the stated range
+            if stated and _month_of(*stated):
+                return stated[0], "monthly"
+            span = f"{stated[0].isoformat()} to {stated[1].isoformat()}" if stated else "all time"
+            raise self.refuse(line, AGGREGATE, range=span)
+        text = cells[by_role[date_role]]
+        if date_role == "nth_day":
+            if stated is None or not text.isdigit():
+                raise self.refuse(line, NOT_A_DATE, column=date_role, value=text)
+            return stated[0] + dt.timedelta(days=int(text)), "daily"
+        day = parse_date(text, day_first=day_first)
+        if day is None:
+            raise self.refuse(line, NOT_A_DATE, column=date_role, value=text)
+        if date_role == "start":
+            end_text = cells[by_role["end"]] if "end" in by_role else ""
+            end = parse_date(end_text, day_first=day_first) if end_text else (stated[1] if stated else day)
+            if end is None:
+                raise self.refuse(line, NOT_A_DATE, column="end", value=end_text)
+            if end != day:
+                if _month_of(day, end):
+                    return day, "monthly"
+                raise self.refuse(line, AGGREGATE, range=f"{day.isoformat()} to {end.isoformat()}")
+        if date_role == "month":
+            return day.replace(day=1), "monthly"
+        return day, "daily"
+
+    def covered(self, rows: Sequence[ExportRow], stated: tuple[dt.date, dt.date] | None, layout: str
+                ) -> tuple[dt.date | None, dt.date | None]:
+        dates = [r.date for r in rows]
+        if stated:
+            dates += list(stated)
+        if not dates:
+            return None, None
+        start, end = min(dates), max(dates)
+        if layout == "monthly":
+            end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+        return start, end

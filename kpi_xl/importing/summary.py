@@ -1,0 +1,90 @@
+"""What an import did, as rows of a table (the command line prints it, the Excel button writes it on
+a sheet) and as a JSON-ready dict. Headers and measure names come through gettext.
+
+>>> import datetime as dt
+>>> from decimal import Decimal
+>>> from kpi_xl.importing.model import Export, ExportRow
+>>> from kpi_xl.importing.plan import FileChange
+>>> day = dt.date(2026, 5, 5)
+>>> export = Export("a.csv", "google_ads", "Google Ads", "daily", day, day, "USD",
+...                 [ExportRow(day, "Search", "Brand", {"cost": Decimal("12.5"), "clicks": Decimal("3")})])
+>>> for row in summary_rows([FileChange(export, "google_ads", added=1)]):
+...     print(row)
+['File', 'Platform', 'Days', 'Rows', 'cost', 'clicks']
+['a.csv', 'Google Ads', '2026-05-05 (1)', '1', '12.50', '3']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from kpi_xl.core.registry import KPIS, MEASURES, N_, Unit
+from kpi_xl.importing.errors import ImportRefusedError
+from kpi_xl.importing.plan import FileChange
+
+__all__ = ["MAIN_MEASURES", "refusal_line", "summary_json", "summary_rows"]
+
+#: The measures a summary shows, in this order, when any file has them.
+MAIN_MEASURES = ("cost", "impressions", "clicks", "conversions", "revenue", "sessions", "orders", "new_customers")
+_MONEY = frozenset(k.measures[0] for k in KPIS.values() if k.unit is Unit.CURRENCY and k.measures)
+
+FILE = N_("File")
+PLATFORM = N_("Platform")
+DAYS = N_("Days")
+ROWS = N_("Rows")
+ADDED = N_("Added")
+REPLACED = N_("Replaced")
+UNCHANGED = N_("Unchanged")
+REMOVED = N_("Removed")
+NO_DAYS = N_("no days")
+
+
+def _figure(name: str, value: Decimal) -> str:
+    return f"{value:.2f}" if name in _MONEY else format(value.normalize(), "f")
+
+
+def _days(change: FileChange, _: Callable[[str], str]) -> str:
+    export = change.export
+    if export.start is None or export.end is None:
+        return _(NO_DAYS)
+    span = export.start.isoformat() if export.start == export.end else f"{export.start}..{export.end}"
+    return f"{span} ({export.days})"
+
+
+def summary_rows(changes: Sequence[FileChange], *, detail: bool = False,
+                 gettext: Callable[[str], str] = str) -> list[list[str]]:
+    """A header and one row per file: file, platform, days, rows (with ``detail``: added, replaced,
+    unchanged, removed) and the exact totals of the main measures any file has."""
+    _ = gettext
+    totals = [change.export.totals() for change in changes]
+    shown = [m for m in MAIN_MEASURES if any(m in t for t in totals)]
+    counts = [ADDED, REPLACED, UNCHANGED, REMOVED] if detail else [ROWS]
+    rows = [[_(FILE), _(PLATFORM), _(DAYS), *map(_, counts), *(_(MEASURES[m].label) for m in shown)]]
+    for change, total in zip(changes, totals, strict=True):
+        numbers = ([change.added, change.replaced, change.unchanged, change.removed] if detail
+                   else [len(change.export.rows)])
+        rows.append([change.export.file, change.export.title, _days(change, _), *map(str, numbers),
+                     *(_figure(m, total[m]) if m in total else "" for m in shown)])
+    return rows
+
+
+def refusal_line(error: ImportRefusedError, gettext: Callable[[str], str] = str) -> str:
+    return error.text(gettext)
+
+
+def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedError], *, written: bool
+                 ) -> dict[str, object]:
+    """The import for scripts: every file's range, counts and exact totals (as strings), every refusal."""
+    return {
+        "written": written,
+        "files": [{
+            "file": c.export.file, "platform": c.export.platform, "source": c.source, "layout": c.export.layout,
+            "start": c.export.start.isoformat() if c.export.start else None,
+            "end": c.export.end.isoformat() if c.export.end else None,
+            "currency": c.export.currency, "rows": len(c.export.rows), "added": c.added, "replaced": c.replaced,
+            "unchanged": c.unchanged, "removed": c.removed,
+            "totals": {name: str(value) for name, value in c.export.totals().items()},
+        } for c in changes],
+        "refused": [{"file": e.file, "line": e.line, "message": e.text()} for e in refused],
+    }

@@ -1,0 +1,147 @@
+"""The "Import data" button, ``kpi_xl.excel_import.main()``, against the stand-in for xlwings.
+
+The open workbook must end up holding exactly what ``kpi-xl import`` writes into the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import fake_xlwings
+import pytest
+
+from kpi_xl import excel_import
+from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
+from kpi_xl.importing.api import import_files
+from kpi_xl.workbook.read import check_workbook, read_workbook
+from kpi_xl.workbook.template import write_workbook
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+NOW = dt.datetime(2026, 5, 20, 9, 30)
+D = dt.date
+
+
+def _workbook(path: Path) -> Path:
+    clients = {"Acme": Client("Acme", (), "en_US", "USD"), "Café Serra": Client("Café Serra", (), "pt_BR", "BRL")}
+    actuals = Actuals.from_rows([
+        {"date": D(2025, 7, 1), "client": "Acme", "channel": "Search", "campaign": "Brand", "cost": 5.0},
+        {"date": D(2025, 7, 2), "client": "Acme", "channel": "Email", "campaign": "News", "revenue": 100.0},
+        {"date": D(2025, 7, 2), "client": "Acme", "channel": "Search", "campaign": "Generic", "source": "google_ads",
+         "cost": 1.0},
+    ])
+    write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+    return path
+
+
+def _open(path: Path) -> fake_xlwings.Book:
+    book = fake_xlwings.Book.from_xlsx(path)
+    sheet = book.sheets["Actuals"]
+    last = max(r for r, _ in sheet.cells)
+    sheet.tables["tblActuals"] = fake_xlwings.Table(sheet, "tblActuals", f"A1:AM{last}")
+    return book
+
+
+def _drop(folder: Path, *names: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(FIXTURES / name, folder / name)
+
+
+FILES = {"Acme": ("google_ads_en.csv", "meta_en.csv", "google_ads_range_total.csv"),
+         "Café Serra": ("google_ads_pt_excel.csv", "meta_pt.csv")}
+
+
+def test_the_button_imports_what_the_command_line_imports(tmp_path):
+    file_copy = _workbook(tmp_path / "file" / "Agency.xlsx") if (tmp_path / "file").mkdir() is None else None
+    for client, names in FILES.items():
+        import_files(file_copy, [FIXTURES / n for n in names], client)
+    path = _workbook(tmp_path / "Agency.xlsx")
+    book = _open(path)
+    for client, names in FILES.items():
+        _drop(tmp_path / "Imports" / client, *names)
+
+    excel_import.main(book, now=NOW)
+
+    live, problems = check_workbook(book)
+    assert live is not None and problems == []
+    expected = read_workbook(file_copy).actuals
+    assert live.actuals.dates == expected.dates and live.actuals.measures == expected.measures
+    assert live.actuals.origins == expected.origins and live.actuals.campaigns == expected.campaigns
+    # The hand-typed rows are where they were; the restated Generic row of July 2 too.
+    assert book.sheets["Actuals"]["D3"] == "News" and book.sheets["Actuals"]["F4"] == 11500.01
+    assert book.sheets["Actuals"].tables["tblActuals"].range.shape == (1 + len(expected), 39)
+    # Imported files moved to done/; the refused one stays, and the sheet says why.
+    assert sorted(p.name for p in (tmp_path / "Imports" / "Acme").iterdir()) == ["done",
+                                                                                 "google_ads_range_total.csv"]
+    assert sorted(p.name for p in (tmp_path / "Imports" / "Acme" / "done").iterdir()) == ["google_ads_en.csv",
+                                                                                          "meta_en.csv"]
+    sheet = book.sheets["Imports"]
+    summary, stamp, header, *lines = sheet.column_values(1)
+    assert summary == "Imported 4 files into Actuals. Save the workbook to keep them."
+    assert (stamp, header) == ("2026-05-20 09:30", "Client")
+    assert [sheet[(4 + i, 2)] for i in range(4)] == ["google_ads_en.csv", "meta_en.csv", "google_ads_pt_excel.csv",
+                                                     "meta_pt.csv"]
+    assert lines[-2].startswith("Refused: 1.")
+    assert lines[-1].startswith("google_ads_range_total.csv:4: one total over 2025-07-01 to 2025-07-24")
+    assert book.app.status_bar == summary
+
+
+def test_clicking_again_finds_nothing_new_and_says_where_to_put_files(tmp_path):
+    book = _open(_workbook(tmp_path / "Agency.xlsx"))
+    excel_import.main(book, now=NOW)
+    first = book.sheets["Imports"]["A1"]
+    assert first.startswith("No exports to import. Put each client's export files in ")
+    assert (tmp_path / "Imports" / "Acme").is_dir() and (tmp_path / "Imports" / "Café Serra").is_dir()
+
+
+def test_an_unsaved_workbook_is_told_to_save_first(tmp_path):
+    book = _open(_workbook(tmp_path / "Agency.xlsx"))
+    book.fullname = "Book1"
+    excel_import.main(book, now=NOW)
+    assert book.sheets["Imports"]["A1"] == "Save the workbook first: the exports are read from the Imports folder " \
+                                           "next to it."
+
+
+def test_the_summary_speaks_the_workbooks_language(tmp_path):
+    path = tmp_path / "Agency.xlsx"
+    clients = {"Café Serra": Client("Café Serra", (), "pt_BR", "BRL")}
+    write_workbook(path, WorkbookData(clients, [], Actuals(measures={}), Settings(default_locale="pt_BR")))
+    book = _open(path)
+    _drop(tmp_path / "Imports", "google_ads_pt_excel.csv")   # one client: loose files are hers
+    excel_import.main(book, now=NOW)
+    summary = book.sheets["Imports"]["A1"]
+    assert summary == "Importado 1 arquivo para Actuals. Salve a pasta de trabalho para mantê-lo."
+    assert len(read_rows := check_workbook(book)[0].actuals) == 5 and read_rows.origins[0] == "google_ads"
+
+
+@pytest.mark.parametrize("lock", [None])
+def test_the_button_needs_no_lock_check(tmp_path, lock):
+    """Excel holds the file open while the button runs: the lock file is expected, not refused."""
+    path = _workbook(tmp_path / "Agency.xlsx")
+    (tmp_path / "~$Agency.xlsx").write_text("")
+    book = _open(path)
+    _drop(tmp_path / "Imports" / "Acme", "tiktok.csv")
+    excel_import.main(book, now=NOW)
+    assert book.sheets["Imports"]["A1"] == "Imported 1 file into Actuals. Save the workbook to keep it."
+
+
+def test_a_workbook_from_before_the_source_column_gets_it_from_the_button(tmp_path, monkeypatch):
+    from kpi_xl.workbook import template
+    from kpi_xl.workbook.schema import ACTUALS, Table
+
+    path = tmp_path / "Agency.xlsx"
+    with monkeypatch.context() as patch:
+        patch.setattr(template, "ACTUALS", Table(ACTUALS.sheet, ACTUALS.name,
+                                                 tuple(c for c in ACTUALS.columns if c.key != "source")))
+        clients = {"Acme": Client("Acme", (), "en_US", "USD")}
+        write_workbook(path, WorkbookData(clients, [], Actuals.from_rows(
+            [{"date": D(2025, 6, 1), "client": "Acme", "channel": "Search", "cost": 5.0}]), Settings()))
+    book = fake_xlwings.Book.from_xlsx(path)
+    sheet = book.sheets["Actuals"]
+    sheet.tables["tblActuals"] = fake_xlwings.Table(sheet, "tblActuals", "A1:AL2")
+    _drop(tmp_path / "Imports", "tiktok.csv")
+    excel_import.main(book, now=NOW)
+    data, problems = check_workbook(book)
+    assert problems == [] and data.actuals.origins == ["", "tiktok", "tiktok", "tiktok"]
+    assert sheet["AM1"] == "Source" and sheet.tables["tblActuals"].range.shape == (5, 39)
