@@ -15,7 +15,7 @@ from kpi_xl.workbook.read import check_command, check_workbook
 from kpi_xl.workbook.schema import ACTUALS
 
 D = dt.date
-KEY = "date, client, channel, campaign"
+KEY = "date, client, channel, campaign, source"
 # sample_book's Actuals: sheet row 2 is Acme/Search/Brand on 1 September (cost 120.5, 300 clicks, 4 conversions).
 FIRST = actuals_row(D(2026, 9, 1), "Acme", "Search", "Brand", cost=120.5, clicks=300, conversions=4)
 

@@ -30,7 +30,7 @@ def _workbook(path: Path) -> Path:
         {"date": D(2025, 7, 2), "client": "Acme", "channel": "Search", "campaign": "Generic", "source": "google_ads",
          "cost": 1.0},
     ])
-    write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+    write_workbook(path, WorkbookData(clients, [], actuals, Settings(agency_name="Northwind Digital")))
     return path
 
 
@@ -106,7 +106,8 @@ def test_an_unsaved_workbook_is_told_to_save_first(tmp_path):
 def test_the_summary_speaks_the_workbooks_language(tmp_path):
     path = tmp_path / "Agency.xlsx"
     clients = {"Café Serra": Client("Café Serra", (), "pt_BR", "BRL")}
-    write_workbook(path, WorkbookData(clients, [], Actuals(measures={}), Settings(default_locale="pt_BR")))
+    write_workbook(path, WorkbookData(clients, [], Actuals(measures={}), Settings(default_locale="pt_BR",
+                                                                              agency_name="Northwind Digital")))
     book = _open(path)
     _drop(tmp_path / "Imports", "google_ads_pt_excel.csv")   # one client: loose files are hers
     excel_import.main(book, now=NOW)
@@ -136,7 +137,8 @@ def test_a_workbook_from_before_the_source_column_gets_it_from_the_button(tmp_pa
                                                  tuple(c for c in ACTUALS.columns if c.key != "source")))
         clients = {"Acme": Client("Acme", (), "en_US", "USD")}
         write_workbook(path, WorkbookData(clients, [], Actuals.from_rows(
-            [{"date": D(2025, 6, 1), "client": "Acme", "channel": "Search", "cost": 5.0}]), Settings()))
+            [{"date": D(2025, 6, 1), "client": "Acme", "channel": "Search", "cost": 5.0}]),
+                                 Settings(agency_name="Northwind Digital")))
     book = fake_xlwings.Book.from_xlsx(path)
     sheet = book.sheets["Actuals"]
     sheet.tables["tblActuals"] = fake_xlwings.Table(sheet, "tblActuals", "A1:AL2")

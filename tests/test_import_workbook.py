@@ -36,7 +36,7 @@ def workbook(tmp_path: Path) -> Path:
         {"date": D(2025, 7, 2), "client": "Café Serra", "channel": "Search", "source": "google_ads", "cost": 7.0},
     ])
     path = tmp_path / "clients.xlsx"
-    write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+    write_workbook(path, WorkbookData(clients, [], actuals, Settings(agency_name="Northwind Digital")))
     return path
 
 
@@ -175,7 +175,7 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_refused(workbook, lock):
 def test_an_empty_actuals_table_takes_rows_with_the_templates_formats(tmp_path):
     path = tmp_path / "new.xlsx"
     clients = {"Café Serra": Client("Café Serra", (), "pt_BR", "BRL")}
-    write_workbook(path, WorkbookData(clients, [], Actuals(measures={}), Settings()))
+    write_workbook(path, WorkbookData(clients, [], Actuals(measures={}), Settings(agency_name="Northwind Digital")))
     import_files(path, [fixture("google_ads_pt_excel.csv")], "café serra")
     got = rows(path)
     assert got[1] == (D(2026, 5, 5), "Café Serra", "Search", "Marca", "google_ads", 8651.95, 12.0)
@@ -196,7 +196,7 @@ def _old_workbook(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         patch.setattr(template, "ACTUALS", old_actuals)
         clients = {"Acme": Client("Acme", (), "en_US", "USD")}
         actuals = Actuals.from_rows([{"date": D(2025, 7, 1), "client": "Acme", "channel": "Search", "cost": 5.0}])
-        write_workbook(path, WorkbookData(clients, [], actuals, Settings()))
+        write_workbook(path, WorkbookData(clients, [], actuals, Settings(agency_name="Northwind Digital")))
     return path
 
 

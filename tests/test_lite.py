@@ -132,7 +132,8 @@ def test_lite_shapes_give_the_classic_results(name, args):
         ("KPI_FORECAST", [15000, 46296, 46326, 46310], 31000.0),
         ("KPI_STATUS", [15000, 33000, 46296, 46326, 46310], "at_risk"),   # pace 31/33 = 0.94
         ("KPI_STATUS", [35000, 31000, 46296, 46326, 46310, "REVENUE"], "achieved"),
-        ("KPI_STATUS", [25, 20, 46296, 46326, 46311, "CPA", 25], "at_risk"),
+        # CPA still at its baseline of 25 on 16 October: 0 of the 5 * 16/31 = 2.58 due by now, pace 0.
+        ("KPI_STATUS", [25, 20, 46296, 46326, 46311, "CPA", 25], "off_track"),
         ("KPI_STATUS", [15000, 31000, "#REF!", 46326, 46310], "#REF!"),
         ("KPI_SMART_CHECK", ["CPA", 22.5, 46296, 46326, "Cheaper leads", 25], "OK"),
         ("KPI_SMART_CHECK", ["CPA", 22.5, 46326, 46296, "x"], "Time-bound: The end date is before the start date."),

@@ -103,7 +103,7 @@ def test_nothing_of_the_desktop_is_loaded(pyodide):
 
 
 def test_the_same_functions_and_help_as_in_cpython(pyodide, cpython):
-    assert len(pyodide["registered"]) == 39
+    assert len(pyodide["registered"]) == 40
     assert pyodide["registered"] == cpython["registered"]
 
 

@@ -192,7 +192,7 @@ def test_send_delivers_to_the_sound_clients_only_and_lists_the_others(workbook, 
         assert server.mailbox.counts() == {"marta@aurora.example": 1, "anna@zielony.example": 1,
                                            "biuro@zielony.example": 1}
         [aurora] = server.mailbox.to("marta@aurora.example")
-        assert aurora["Subject"] == "Informe mensual de KPI – octubre de 2026"
+        assert aurora["Subject"] == "Informe mensual de KPI – Aurora Moda – octubre de 2026"
         assert "Your agency" not in aurora.get_body(("plain",)).get_content()
         assert re.search(rf"Café Serra +failed +Actuals!A{BAD_ROW}: date must be a date", out), out
         assert re.search(r"Sen Vàng Spa +skipped +no Actuals rows in 2026-10", out), out
