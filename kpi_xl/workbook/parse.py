@@ -37,6 +37,8 @@ IMPROVEMENT_TOO_BIG = N_("improvement for {kpi} must be below 100%, as lower is 
 NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
+FAR_CELLS = N_("{count} cells far from the table are not read, the first here: clear them "
+               "(Ctrl+End in Excel goes to the last one)")
 
 
 @dataclass
@@ -111,7 +113,11 @@ def parse_grids(grids: Iterable[Grid], source: str = "") -> tuple[WorkbookData |
         names.append(grid.name if grid else spec.sheet)
         if grid is None:
             report(spec.sheet, 0, 0, ERROR, MISSING_SHEET, sheets=", ".join(SHEETS))
-        elif (at := locate(grid, spec, report)) is not None:
+            continue
+        if grid.far_count:
+            row, col = grid.far[0] if grid.far else (0, 0)
+            report(grid.name, row, col, WARNING, FAR_CELLS, count=str(grid.far_count))
+        if (at := locate(grid, spec, report)) is not None:
             tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
     settings = _settings(tables.get(SETTINGS.sheet), report)
     clients = _clients(tables.get(CLIENTS.sheet), settings, report)

@@ -78,7 +78,7 @@ def _port(value: object) -> object:
 
 def _month(value: object) -> object:
     if isinstance(value, dt.date):
-        return f"{value.year:04d}-{value.month:02d}"
+        value = f"{value.year:04d}-{value.month:02d}"
     if type(value) is str:
         try:
             return str(Month.parse(value))

@@ -37,7 +37,7 @@ from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import date_from_text, excel_serial_date
 from kpi_xl.core.registry import N_, get
 from kpi_xl.i18n import SUPPORTED_LOCALES, resolve_locale
-from kpi_xl.workbook.grid import NO_VALUE
+from kpi_xl.workbook.grid import NO_VALUE, Unreadable
 from kpi_xl.workbook.schema import Kind
 
 __all__ = [
@@ -75,6 +75,10 @@ AMBIGUOUS_NUMBER = N_("{column} must be a number, got {value}, which reads as a 
 NOT_DATE = N_("{column} must be a date, got {value}")
 ERROR_CELL = N_("the cell shows the error {value}: correct or clear it")
 FORMULA_NO_VALUE = N_("formula has no computed value: open and save the workbook in Excel")
+UNREADABLE = {
+    "string_index": N_("the cell refers to shared string {value}, which the file does not hold: the file is damaged"),
+    "not_number": N_("the cell holds {value}, which is not a number: the file is damaged"),
+}
 UNKNOWN_KPI = N_("unknown KPI code {value}")
 UNKNOWN_LOCALE = N_("unknown locale {value}: use one of {choices}")
 UNKNOWN_CURRENCY = N_("unknown currency {value}: use an ISO 4217 code such as EUR, USD or BRL")
@@ -166,6 +170,8 @@ def _special(value: object) -> object:
         return INVALID
     if value is NO_VALUE:
         return _Bad((FORMULA_NO_VALUE, {}))
+    if type(value) is Unreadable:
+        return _Bad((UNREADABLE[value.why], {"value": display(value.value)}))
     if type(value) is str and value in EXCEL_ERRORS:
         return _Bad((ERROR_CELL, {"value": value}))
     return None
