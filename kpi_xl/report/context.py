@@ -487,7 +487,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         risks=risks,
         reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if b.achievability(s)
                       for text in b.finding_texts(s, ["achievable"])),
-        commentary=tuple(p.strip() for p in b.client.commentary.replace("\r\n", "\n").split("\n") if p.strip()),
+        commentary=tuple(p.strip() for p in b.client.commentary.splitlines() if p.strip()),  # also U+2028/9
         goals=tuple(b.goal_row(s) for s in shown),
         stages=b.stages(shown),
         appendix=b.appendix(shown),

@@ -22,9 +22,12 @@ from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTINGS, TABLES, Co
 from kpi_xl.workbook.settings import settings_from_rows
 from kpi_xl.workbook.values import INVALID, convert_column, display
 
-__all__ = ["SHEETS", "parse_grids"]
+__all__ = ["COMMENTARY_LIMIT", "SHEETS", "parse_grids"]
 
 SHEETS = tuple(t.sheet for t in TABLES)
+# Characters of commentary a report takes: about two pages. The PDF engine's line breaking slows with
+# the square of an unbroken run of text (5,000 characters render in about a second, 100,000 in minutes).
+COMMENTARY_LIMIT = 5_000
 
 MISSING_SHEET = N_("sheet not found: every kpi_xl workbook has the sheets {sheets}")
 REQUIRED = N_("{column} is required")
@@ -37,7 +40,9 @@ IMPROVEMENT_TOO_BIG = N_("improvement for {kpi} must be below 100%, as lower is 
 NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
-FAR_CELLS = N_("{count} cells far from the table are not read, the first here: clear them "
+COMMENTARY_TOO_LONG = N_("the commentary is {length} characters long, more than the {limit} a report holds: "
+                         "shorten it")
+FAR_CELLS = N_("cells far from the table are not read ({count} in all, the first here): clear them "
                "(Ctrl+End in Excel goes to the last one)")
 
 
@@ -159,13 +164,18 @@ def _clients(table: _Table | None, settings: Settings, report: _Report) -> dict[
                        other=cell_address(*table.cell(seen, "name")))
             continue
         emails, locale, currency = v["emails"][i], v["locale"][i], v["currency"][i]
+        commentary = _str(v["commentary"][i])
+        if len(commentary) > COMMENTARY_LIMIT:
+            table.flag(i, "commentary", ERROR, COMMENTARY_TOO_LONG, length=f"{len(commentary):,}",
+                       limit=f"{COMMENTARY_LIMIT:,}")
+            continue
         if INVALID in (emails, locale, currency) or currency is None:
             continue
         emails = emails or ()
         email_cell = f"{table.at.sheet}!{cell_address(*table.cell(i, 'emails'))}"
         clients[name] = Client(
             name, emails, locale or settings.default_locale, currency,  # type: ignore[arg-type]
-            _str(v["commentary"][i]), table.source(i), (email_cell,) * len(emails))  # type: ignore[arg-type]
+            commentary, table.source(i), (email_cell,) * len(emails))  # type: ignore[arg-type]
     return clients
 
 
