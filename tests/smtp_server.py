@@ -46,6 +46,7 @@ __all__ = [
     "USER",
     "Mailbox",
     "SmtpServer",
+    "ledger_path",
     "make_workbook",
     "render_broken",
     "render_pdf",
@@ -266,6 +267,15 @@ def make_workbook(clients: list[tuple[str, list[str], str]], **settings: object)
         built[name] = Client(name, tuple(emails), locale, "EUR", source=f"Clients!A{row}", email_sources=sources)
     values: dict[str, object] = {"agency_name": "Agencia Norte", "from_address": USER} | settings
     return WorkbookData(built, [], Actuals.from_rows([]), Settings(**values))  # type: ignore[arg-type]
+
+
+def ledger_path(sender: str = USER) -> Path:
+    """Where ``kpi-xl send`` keeps the ledger of ``sender`` (in the test's own data folder)."""
+    import os
+
+    from kpi_xl.delivery.ledger_home import sender_ledger_path
+
+    return sender_ledger_path(sender, os.environ)
 
 
 def send_args(workbook: Path, *extra: str, server: SmtpServer | None = None) -> argparse.Namespace:
