@@ -110,6 +110,9 @@ _STARTS: dict[str, SimpleQueue[int]] = {}
 
 
 def _worker_setup(starts: SimpleQueue[int]) -> None:
+    from kpi_xl.lifeline import die_with_parent
+
+    die_with_parent()  # a kill -9 of the run must not leave its workers behind
     _STARTS["queue"] = starts
     # Ctrl-C reaches the whole process group: the run decides, and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

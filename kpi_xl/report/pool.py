@@ -1,10 +1,11 @@
 """Many reports at once: one PDF per client, rendered in a process pool, written atomically.
 
-WeasyPrint is single-threaded and CPU-bound, so reports run in processes. Workers fork from a
-forkserver that has already imported WeasyPrint, so none pays the import again; each keeps its
-font configuration between reports. A task carries only its client's slice of the workbook (its
-rows, goals and settings), which keeps a worker's memory bounded by the biggest client, not the
-whole workbook.
+WeasyPrint is single-threaded and CPU-bound, so reports run in processes. Workers are spawned,
+children of the run itself, and die with it (:mod:`kpi_xl.lifeline`): a forkserver, which would save
+each worker importing WeasyPrint (about a second, in parallel), outlived a ``kill -9`` of the run
+and went on forking workers for it. Each worker keeps its font configuration between reports. A
+task carries only its client's slice of the workbook (its rows, goals and settings), which keeps a
+worker's memory bounded by the biggest client, not the whole workbook.
 
 >>> report_file_name("Zielony Ogród / PL", Month(2026, 10), "pl_PL")
 'Zielony-Ogród-PL_2026-10_pl_PL.pdf'
@@ -24,12 +25,12 @@ from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import resolve_locale
+from kpi_xl.lifeline import die_with_parent
 from kpi_xl.report.slice import client_slice
 
 __all__ = ["render_job", "report_file_name", "report_pool", "write_reports"]
 
 _UNSAFE = re.compile(r"[^\w]+")
-_PRELOAD = ["kpi_xl.report.api", "weasyprint"]
 
 
 def report_file_name(client: str, period: Month, locale: str) -> str:
@@ -47,16 +48,11 @@ def render_job(data: WorkbookData, client: str, period: Month, locale: str | Non
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes for :func:`render_job` (also used by benchmarks/report.py)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=die_with_parent)
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # no forkserver (Windows): spawn, slower to start, same results
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
+    return multiprocessing.get_context("spawn")
 
 
 def write_reports(
