@@ -20,7 +20,7 @@ from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
 from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTINGS, TABLES, Column
 from kpi_xl.workbook.settings import settings_from_rows
-from kpi_xl.workbook.values import INVALID, convert_column, display
+from kpi_xl.workbook.values import INVALID, SKIPPED_EMAIL, convert_column, display, email_problem
 
 __all__ = ["COMMENTARY_LIMIT", "SHEETS", "parse_grids"]
 
@@ -172,6 +172,9 @@ def _clients(table: _Table | None, settings: Settings, report: _Report) -> dict[
         if INVALID in (emails, locale, currency) or currency is None:
             continue
         emails = emails or ()
+        for address in emails:  # kept: `send` skips it, names its cell and sends to the others
+            if email_problem(address) is not None:
+                table.flag(i, "emails", WARNING, SKIPPED_EMAIL, value=display(address))
         email_cell = f"{table.at.sheet}!{cell_address(*table.cell(i, 'emails'))}"
         clients[name] = Client(
             name, emails, locale or settings.default_locale, currency,  # type: ignore[arg-type]
