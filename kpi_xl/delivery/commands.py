@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.terminal import shown
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
     import ssl
@@ -123,7 +124,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 mailer.close()
     except (KpiError, sqlite3.Error) as error:
         message = password.redact(str(error)) if password else str(error)
-        print(f"kpi-xl: {message}", file=err)
+        print(f"kpi-xl: {shown(message)}", file=err)
         return 1
     except KeyboardInterrupt:  # before or after the batch (which reports its own interruption)
         print("kpi-xl: interrupted", file=err)
@@ -132,7 +133,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     if not args.dry_run:
         if adopted:
             print(f"Copied {adopted} earlier deliveries from {default_ledger_path(Path(args.workbook))}.", file=out)
-        print(f"Ledger: {ledger_path}", file=out)
+        print(f"Ledger: {shown(ledger_path)}", file=out)
     if report.stopped == "interrupted":
         return 130
     return 0 if report.ok else 1
@@ -144,7 +145,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 
     path = args.ledger or _history_ledger(args)
     if not path.is_file():
-        print(f"No deliveries recorded yet ({path} does not exist).", file=out)
+        print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
         return 0
     try:
         period = str(Month.parse(args.period)) if args.period else None
@@ -262,13 +263,13 @@ class _Progress:
         else:
             counts = Counter(outcome.status for outcome in outcomes)
             summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing to do"
-            self.stream.write(f"[{self.done}/{self.total}] {client}: {summary}\n")
+            self.stream.write(f"[{self.done}/{self.total}] {shown(client)}: {summary}\n")
         self.stream.flush()
 
     def _draw(self, client: str) -> None:
         filled = self.WIDTH * self.done // max(self.total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {client[:40]:<40}")
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {shown(client)[:40]:<40}")
 
 
 def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> None:
@@ -285,7 +286,7 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
     line = ", ".join(f"{status}: {counts[status]}" for status in order)
     print(f"{report.period}: {line}{' (dry run: nothing sent)' if dry_run else ''}", file=out)
     if report.stopped:
-        print(f"Stopped early: {report.stopped}", file=out)
+        print(f"Stopped early: {shown(report.stopped)}", file=out)
     for status, advice in _ADVICE.items():
         if counts[status] and not dry_run:
             print(advice, file=out)

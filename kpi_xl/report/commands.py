@@ -14,6 +14,7 @@ from typing import TextIO
 
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.terminal import shown
 
 __all__ = ["add_report_arguments", "report_period", "run_report"]
 
@@ -64,5 +65,5 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     paths = write_reports(data, period, folder, client=args.client, locale=locale,
                           workers=max(1, args.workers), pdf_a=args.pdf_a)
     for path in paths:
-        print(f"wrote {path}", file=out)
+        print(f"wrote {shown(path)}", file=out)
     return 0
