@@ -43,7 +43,7 @@ def test_a_period_out_of_range_on_the_command_line_is_an_argument_error(workbook
 
 
 def test_send_with_period_0000_01_is_a_located_error(tmp_path):
-    status, out, err = send(make_workbook([("Acme", ["a@acme.example"], "en_US")]), tmp_path / "c.xlsx",
+    status, _, err = send(make_workbook([("Acme", ["a@acme.example"], "en_US")]), tmp_path / "c.xlsx",
                             "--dry-run", "--period", "0000-01", *FAST)
     assert status == 1 and "period must be a month from 1901-01 to 9998-12, got '0000-01'" in err
 
@@ -118,3 +118,12 @@ def test_goals_prints_a_target_of_1e308(tmp_path):
     out = io.StringIO()
     assert cli.main(["goals", str(write_xlsx(book, tmp_path / "g.xlsx")), "--as-of", "2026-09-20"], out) == 0
     assert "PLN100,000,000,000" in out.getvalue()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_report_gives_up_a_report_past_its_render_timeout(workbook_file, tmp_path, workers, capsys):
+    status = cli.main(["report", str(workbook_file), "--out", str(tmp_path / "out"), "--workers", workers,
+                       "--render-timeout", "0.001"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert "took longer than 0.001 s to render" in err and "Clients!A" in err

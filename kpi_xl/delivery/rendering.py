@@ -39,6 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpi_xl.report.pool import RENDER_TIMEOUT as _REPORT_RENDER_TIMEOUT
+
 if TYPE_CHECKING:
     from multiprocessing.queues import SimpleQueue
 
@@ -46,9 +48,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RENDER_TIMEOUT", "RenderJob", "Rendered", "Renderer", "ReportFile", "render_in_order", "render_report"]
 
-# Seconds one report may take in a worker. A real one takes well under a second; a minute is already
-# something wrong (a font lookup hanging on a network drive, a renderer in a loop).
-RENDER_TIMEOUT = 120.0
+# Seconds one report may take in a worker: the same default as `report` and the Excel button.
+RENDER_TIMEOUT = _REPORT_RENDER_TIMEOUT
 _POLL = 0.05  # seconds between looks for a job's start, while it waits for a worker
 
 

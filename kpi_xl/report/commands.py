@@ -26,6 +26,16 @@ def _period(text: str) -> Month:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return seconds
+
+
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("--client", default=None, help="only this client (default: every client)")
@@ -37,6 +47,8 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf-a", action="store_true",
                         help="archival PDF/A-3b with the goal table embedded as goals.csv")
     parser.add_argument("--workers", type=int, default=2, help="reports rendered in parallel (default: 2)")
+    parser.add_argument("--render-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="stop if a report takes longer to render (default: 120, as in send)")
 
 
 def report_period(setting: str | None, today: dt.date) -> Month:
@@ -55,7 +67,7 @@ def report_period(setting: str | None, today: dt.date) -> Month:
 
 def run_report(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     from kpi_xl.i18n import resolve_locale
-    from kpi_xl.report.pool import write_reports
+    from kpi_xl.report.pool import RENDER_TIMEOUT, write_reports
     from kpi_xl.workbook.read import read_workbook
 
     locale = resolve_locale(args.locale) if args.locale else None  # a bad locale fails before the reading
@@ -63,7 +75,8 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     period = args.period or report_period(data.settings.report_period, today)
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
     paths = write_reports(data, period, folder, client=args.client, locale=locale,
-                          workers=max(1, args.workers), pdf_a=args.pdf_a)
+                          workers=max(1, args.workers), pdf_a=args.pdf_a,
+                          timeout=args.render_timeout or RENDER_TIMEOUT)
     for path in paths:
         print(f"wrote {shown(path)}", file=out)
     return 0

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from kpi_xl.core.errors import WorkbookError
+from kpi_xl.core.errors import KpiError, WorkbookError
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
@@ -28,7 +30,15 @@ from kpi_xl.i18n import resolve_locale
 from kpi_xl.lifeline import die_with_parent
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["render_job", "report_file_name", "report_pool", "write_reports"]
+__all__ = ["RENDER_TIMEOUT", "RenderTimeoutError", "render_job", "report_file_name", "report_pool", "write_reports"]
+
+# Seconds one report may take to render, the same in `report`, `send` and the Excel button. A real one
+# takes well under a second; a minute is already something wrong (see the commentary limit).
+RENDER_TIMEOUT = 120.0
+
+
+class RenderTimeoutError(KpiError):
+    """A report took longer than its time to render."""
 
 _UNSAFE = re.compile(r"[^\w]+")
 
@@ -39,11 +49,27 @@ def report_file_name(client: str, period: Month, locale: str) -> str:
     return f"{slug}_{period}_{locale}.pdf"
 
 
-def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False) -> bytes:
-    """One report from a workbook slice: the task a worker runs (top level, so it pickles)."""
+def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False,
+               timeout: float | None = None) -> bytes:
+    """One report from a workbook slice: the task a worker runs (top level, so it pickles). Past
+    ``timeout`` seconds it raises :class:`RenderTimeoutError` (where there is SIGALRM: Unix)."""
     from kpi_xl.report.api import render_report_pdf
 
-    return render_report_pdf(data, client, period, locale, pdf_a=pdf_a)
+    if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return render_report_pdf(data, client, period, locale, pdf_a=pdf_a)
+
+    def too_long(signum: int, frame: object) -> None:
+        source = data.clients[client].source if client in data.clients else ""
+        raise RenderTimeoutError(f"{source + ': ' if source else ''}the report of {client} took longer than "
+                                 f"{timeout:g} s to render")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return render_report_pdf(data, client, period, locale, pdf_a=pdf_a)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
@@ -64,8 +90,10 @@ def write_reports(
     locale: str | None = None,
     workers: int = 2,
     pdf_a: bool = False,
+    timeout: float | None = RENDER_TIMEOUT,
 ) -> list[Path]:
     """One PDF per client (or only ``client``) for ``period`` in ``out_dir``, in the clients' order.
+    A report that takes longer than ``timeout`` seconds stops the run with :class:`RenderTimeoutError`.
 
     ``locale`` overrides every client's own language; ``pdf_a`` makes PDF/A-3b reports. Files are named by
     :func:`report_file_name`; two clients whose names give the same file name get ``-2``, ``-3``.
@@ -78,7 +106,7 @@ def write_reports(
     out.mkdir(parents=True, exist_ok=True)
     locales = {name: resolve_locale(locale or data.clients[name].locale) for name in names}
     paths = _unique_paths(out, names, period, locales)
-    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a) for name in names]
+    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a, timeout) for name in names]
     if workers <= 1 or len(jobs) <= 1:
         for job, path in zip(jobs, paths, strict=True):
             write_atomic(path, render_job(*job))
