@@ -1,6 +1,6 @@
 """Recipient addresses checked before anything is sent, each problem named by its workbook cell.
 
-The rule for one address is :mod:`kpi_xl.core.emails`, the same the workbook check applies.
+The rule for one address is :mod:`kpi_xl.emails`, the same the workbook check applies.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from kpi_xl.core.emails import check_one_line, parse_address
+from kpi_xl.emails import check_one_line, parse_address
 from kpi_xl.core.model import Client
 
 __all__ = ["AddressProblem", "Recipient", "check_one_line", "check_recipients", "parse_address"]
