@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from kpi_xl.emails import check_one_line, parse_address
 from kpi_xl.core.model import Client
+from kpi_xl.emails import check_one_line, parse_address
 
 __all__ = ["AddressProblem", "Recipient", "check_one_line", "check_recipients", "parse_address"]
 
