@@ -127,3 +127,39 @@ def test_report_gives_up_a_report_past_its_render_timeout(workbook_file, tmp_pat
     err = capsys.readouterr().err
     assert status == 1 and "Traceback" not in err
     assert "took longer than 0.001 s to render" in err and "Clients!A" in err
+
+
+class _Huge:
+    """A used range reaching XFD1048576: reading it whole must not even be tried."""
+
+    row, column, shape = 1, 1, (1_048_576, 16_384)
+
+    def options(self, **options):
+        raise AssertionError("the whole used range was read")
+
+
+class _Table:
+    def __init__(self, area):
+        self.range = area
+
+
+def test_the_live_reader_reads_only_the_tables_of_an_oversized_sheet():
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook as check
+
+    book = fake_book(_valid_book())
+    actuals = next(sheet for sheet in book.sheets if sheet.name == "Actuals")
+    table = actuals.used_range
+    asked = []
+
+    def area(first, last):
+        asked.append((first, last))
+        return table
+
+    actuals.used_range, actuals.tables, actuals.range = _Huge(), [_Table(table)], area
+    data, problems = check(book)
+    width = table.shape[1]
+    assert asked == [((1, 1), (table.shape[0], width))]
+    assert [(p.place, p.severity.value) for p in problems] == [("Actuals!XFD1048576", "warning")]
+    assert data is not None and len(data.actuals.dates) == table.shape[0] - 1
