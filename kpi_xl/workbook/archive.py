@@ -117,11 +117,19 @@ def _megabytes(n: int) -> str:
 
 # --- 2. streaming every XML part ----------------------------------------------------------------------------
 
-# A cell with content (not a self-closing <c r="A1" s="3"/>, formatting only) and its reference.
-_CELL_WITH_CONTENT = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{1,4})(\d{1,8})\"[^>]*?(?<!/)>")
+# Every cell's reference, as every known writer puts it: ``r`` first. A piece where these do not
+# account for every cell (a hostile or unusual writer) is measured again with the generic pattern.
+_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,8})"')
+_ANY_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})(\d{1,8})\"")
+# What could open a cell element: counted generously (``<color`` in rich text, ``A:C`` in a formula
+# count too), so that a mismatch means only a slower, generic look, never a cell left unmeasured.
+_CELL_OPENINGS = (b"<c", b":c")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"\s*/>")
-_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?t=\"s\"[^>]*>\s*<(?:\w+:)?v>([^<]*)<")
-_NOT_A_NUMBER = re.compile(rb"<(?:\w+:)?v>\s*[-+]?(?:[nN][aA][nN]|[iI][nN][fF])")
+# A shared-string cell's index, where Excel and others write it (t last); the count of t="s" tells
+# when some are written otherwise, and the closer look then reads each cell.
+_SHARED_INDEX = re.compile(rb't="s"><v>([^<]*)<')
+# A value calamine would read as NaN or an infinity (Rust's f64 parsing: nan, inf, infinity, any case).
+_NOT_A_NUMBER = (re.compile(rb"<v>\s*[-+]?[nNiI]"), re.compile(rb":v>\s*[-+]?[nNiI]"))
 _SPECIAL = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
 _DATA_END = b"</sheetData>"
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -225,6 +233,7 @@ def _pieces(chunks: Iterator[bytes], boundary: bytes) -> Iterator[bytes]:
 def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetScan:
     scan = SheetScan(member)
     letters: set[bytes] = set()
+    rows: set[bytes] = set()
     in_data = True
     for piece in _pieces(_stream(archive, member), b"</row>"):
         if not scan.dimension and (dimension := _DIMENSION.search(piece)):
@@ -235,17 +244,22 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
         if end >= 0:
             in_data = False
             piece = piece[:end]
-        cells = _CELL_WITH_CONTENT.findall(piece)
+        cells = _FAST_CELL.findall(piece)
+        if len(cells) != sum(piece.count(opening) for opening in _CELL_OPENINGS):
+            cells = _ANY_CELL_START.findall(piece)
         scan.cells += len(cells)
-        letters.update(c for c, _ in cells)
-        scan.rows.update(map(int, (r for _, r in cells)))
+        if cells:
+            piece_letters, piece_rows = zip(*cells, strict=True)
+            letters.update(piece_letters)
+            rows.update(piece_rows)
         if not scan.has_special:
             scan.has_special = any(pattern.search(piece) for pattern in _SPECIAL)
-        indexes = _SHARED_CELL.findall(piece)
-        if _NOT_A_NUMBER.search(piece) or (indexes and (not all(map(bytes.isdigit, indexes))
-                                                        or max(map(int, indexes)) >= strings)):
+        indexes = _SHARED_INDEX.findall(piece)
+        if (len(indexes) != piece.count(b't="s"') or any(pattern.search(piece) for pattern in _NOT_A_NUMBER)
+                or (indexes and (not all(map(bytes.isdigit, indexes)) or max(map(int, indexes)) >= strings))):
             _impossible_values(piece, strings, scan.bad)
     scan.columns = {column_number(c.decode()) for c in letters}
+    scan.rows = set(map(int, rows))
     _keep(scan)
     return scan
 
@@ -263,7 +277,7 @@ def _impossible_values(piece: bytes, strings: int, bad: dict[tuple[int, int], tu
         kind_name = kind.group(1) if kind else b"n"
         if kind_name == b"s" and (not text.isdigit() or int(text) >= strings):
             bad[position] = ("string_index", text.decode("ascii", "replace"))
-        elif kind_name == b"n" and _NOT_A_NUMBER.match(b"<v>" + text):
+        elif kind_name == b"n" and _NOT_A_NUMBER[0].match(b"<v>" + text):
             bad[position] = ("not_number", text.decode("ascii", "replace"))
 
 
