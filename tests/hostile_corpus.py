@@ -148,6 +148,13 @@ XML_CASES: dict[str, Callable[[dict[str, bytes]], None]] = {
     "external entity in sharedStrings": _entity_attack("xl/sharedStrings.xml", _XXE, b"&xxe;"),
     "external entity in a sheet": lambda m: _entity_attack(_sheet(m, "Settings"), _XXE, b"")(m),
     "cell reference without digits": _sheet_replace("Clients", rb'<c r="A2"', b'<c r="A"'),
+    "row 1048576 with a cell without reference": _with_cell(
+        "Actuals", b'<row r="1048576"><c t="n"><v>5</v></c></row>'),
+    "reference not first at XFD1048576": _with_cell(
+        "Actuals", b'<row r="1048576"><c t="n" s="0" r="XFD1048576"><v>5</v></c></row>'),
+    "namespaced cell at XFD1048576": _with_cell(
+        "Settings", b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1048576">'
+                    b'<x:c r="XFD1048576" t="n"><x:v>5</x:v></x:c></x:row>'),
     "row 99999999": _with_cell("Actuals", b'<row r="99999999"><c r="A99999999" t="n"><v>1</v></c></row>'),
     "column ZZZZ": _with_cell("Actuals", b'<row r="31"><c r="ZZZZ31" t="n"><v>1</v></c></row>'),
     "missing workbook.xml.rels": lambda m: m.pop("xl/_rels/workbook.xml.rels") and None,

@@ -124,6 +124,9 @@ _ANY_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})(\d{1,8})\"
 # What could open a cell element: counted generously (``<color`` in rich text, ``A:C`` in a formula
 # count too), so that a mismatch means only a slower, generic look, never a cell left unmeasured.
 _CELL_OPENINGS = (b"<c", b":c")
+# Row elements count too: calamine places a cell without its own reference in its row.
+_FAST_ROW = re.compile(rb'<row r="(\d{1,8})"')
+_ANY_ROW_START = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,8})\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"\s*/>")
 # A shared-string cell's index, where Excel and others write it (t last); the count of t="s" tells
 # when some are written otherwise, and the closer look then reads each cell.
@@ -247,6 +250,10 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
         cells = _FAST_CELL.findall(piece)
         if len(cells) != sum(piece.count(opening) for opening in _CELL_OPENINGS):
             cells = _ANY_CELL_START.findall(piece)
+        numbers = _FAST_ROW.findall(piece)
+        if len(numbers) != piece.count(b"<row") + piece.count(b":row"):
+            numbers = _ANY_ROW_START.findall(piece)
+        rows.update(numbers)
         scan.cells += len(cells)
         if cells:
             piece_letters, piece_rows = zip(*cells, strict=True)
@@ -308,6 +315,7 @@ def _keep(scan: SheetScan) -> None:
 # --- 3. the copy calamine reads -----------------------------------------------------------------------------
 
 _ANY_CELL = re.compile(rb"<((?:\w+:)?)c\s[^>]*?(?:/>|>.*?</\1c>)", re.DOTALL)
+_ANY_ROW = re.compile(rb"<((?:\w+:)?)row\s[^>]*?\br=\"(\d{1,8})\"[^>]*?(?:/>|>.*?</\1row>)", re.DOTALL)
 _REF = re.compile(rb"\sr=\"([A-Z]{1,4})(\d{1,8})\"")
 _SST_UNIQUE = re.compile(rb"\suniqueCount=\"(\d*)\"")
 _TYPE = re.compile(rb"\st=\"(\w+)\"")
@@ -353,9 +361,21 @@ def _copy_sheet(archive: zipfile.ZipFile, scan: SheetScan, target: IO[bytes]) ->
                 scan.far.append((row, column))
         return b""
 
+    def far_row(match: re.Match[bytes]) -> bytes:
+        row = int(match.group(2))
+        if row <= scan.last_row:
+            return match.group(0)
+        for element in _ANY_CELL.finditer(match.group(0)):  # count and name its cells, with or without r
+            if not element.group(0).endswith(b"/>"):
+                scan.far_count += 1
+                ref = _REF.search(element.group(0), 0, element.group(0).find(b">") + 1)
+                if len(scan.far) < 3:
+                    scan.far.append((row, column_number(ref.group(1).decode()) if ref else 1))
+        return b""
+
     for piece in _pieces(_stream(archive, scan.member), b"</row>"):
         piece = _DIMENSION.sub(b'<dimension ref="' + fitted + b'"/>', piece, count=1)
-        target.write(_ANY_CELL.sub(cell, piece))
+        target.write(_ANY_CELL.sub(cell, _ANY_ROW.sub(far_row, piece)))
 
 
 def _copy_strings(archive: zipfile.ZipFile, member: str, strings: int, target: IO[bytes]) -> None:
