@@ -19,7 +19,7 @@ PosixPath('/srv/kpi')
 >>> data_folder({"XDG_DATA_HOME": "/home/ana/.data"}, "linux"), data_folder({"HOME": "/home/ana"}, "linux")
 (PosixPath('/home/ana/.data/kpi_xl'), PosixPath('/home/ana/.local/share/kpi_xl'))
 >>> ledger_file_name("Reports@Agency.example"), ledger_file_name("o'neil/../x@agency.example")[:30]
-('deliveries-reports@agency.example.sqlite', "deliveries-o_neil_.._x@agency.")
+('deliveries-reports@agency.example.sqlite', 'deliveries-o_neil_.._x@agency.')
 """
 
 from __future__ import annotations
