@@ -26,6 +26,7 @@ import tempfile
 import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -117,9 +118,9 @@ def _megabytes(n: int) -> str:
 
 # --- 2. streaming every XML part ----------------------------------------------------------------------------
 
-# Every cell's reference, as every known writer puts it: ``r`` first. A piece where these do not
-# account for every cell (a hostile or unusual writer) is measured again with the generic pattern.
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,8})"')
+# Every cell's column, as every known writer puts its reference: ``r`` first. A piece where these do
+# not account for every cell (a hostile or unusual writer) is measured with the generic pattern.
+_FAST_COLUMN = re.compile(rb'<c r="([A-Z]{1,4})\d')
 _ANY_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})(\d{1,8})\"")
 # What could open a cell element: counted generously (``<color`` in rich text, ``A:C`` in a formula
 # count too), so that a mismatch means only a slower, generic look, never a cell left unmeasured.
@@ -255,18 +256,23 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
         if end >= 0:
             in_data = False
             piece = piece[:end]
-        cells = _FAST_CELL.findall(piece)
-        if len(cells) != sum(piece.count(opening) for opening in _CELL_OPENINGS):
-            cells = _ANY_CELL_START.findall(piece)
         numbers = _FAST_ROW.findall(piece)
         if len(numbers) != piece.count(b"<row") + piece.count(b":row"):
             numbers = _ANY_ROW_START.findall(piece)
         rows.update(numbers)
-        scan.cells += len(cells)
-        if cells:
-            piece_letters, piece_rows = zip(*cells, strict=True)
-            letters.update(piece_letters)
-            rows.update(piece_rows)
+        columns = _FAST_COLUMN.findall(piece)
+        if len(columns) == sum(piece.count(opening) for opening in _CELL_OPENINGS):
+            letters.update(columns)
+            scan.cells += len(columns)
+            # A cell's own reference places it, whatever its row element says: the rows of the cells
+            # that could lie beyond this piece's last row (as many digits or more) are taken too.
+            last = max(map(int, numbers), default=0)
+            rows.update(_rows_from(len(str(last)) if last else 1).findall(piece))
+        else:
+            cells = _ANY_CELL_START.findall(piece)
+            scan.cells += len(cells)
+            letters.update(c for c, _ in cells)
+            rows.update(r for _, r in cells)
         if not scan.has_special:
             scan.has_special = any(pattern.search(piece) for pattern in _SPECIAL)
         indexes = _SHARED_INDEX.findall(piece)
@@ -277,6 +283,12 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
     scan.rows = set(map(int, rows))
     _keep(scan)
     return scan
+
+
+@cache
+def _rows_from(digits: int) -> re.Pattern[bytes]:
+    """The row of every cell reference with at least ``digits`` digits in its row."""
+    return re.compile(rb'<c r="[A-Z]{1,4}(\d{%d,8})"' % digits)
 
 
 def _impossible_values(piece: bytes, strings: int, bad: dict[tuple[int, int], tuple[str, str]]) -> None:
