@@ -92,3 +92,46 @@ def test_kill_9_of_send_leaves_no_worker(tmp_path):
         assert len(_group(child.pid)) >= 3   # the run, the resource tracker, the workers
         left, eof = _kill_and_watch(child)
     assert left == [] and eof
+
+
+WATCHED = """
+import sys, time
+import kpi_xl.lifeline as lifeline
+if sys.argv[1] == "watch-only":
+    lifeline._linux_death_signal = lambda: None   # as on macOS: only the watching thread
+lifeline.die_with_parent()
+print("armed", flush=True)
+time.sleep(120)
+"""
+PARENT = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=sys.stdout)
+print(child.pid, flush=True)
+child.wait()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="walks /proc")
+@pytest.mark.parametrize("mode", ["watch-only", "signal-and-watch"])
+def test_a_helper_ends_when_its_parent_is_killed(mode):
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, WATCHED, mode], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    child = int(parent.stdout.readline())
+    assert parent.stdout.readline().strip() == "armed"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and Path(f"/proc/{child}").exists() and not _zombie(child):
+        time.sleep(0.05)
+    alive = Path(f"/proc/{child}").exists() and not _zombie(child)
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2:].split()[0] == "Z"
