@@ -155,6 +155,8 @@ XML_CASES: dict[str, Callable[[dict[str, bytes]], None]] = {
     "namespaced cell at XFD1048576": _with_cell(
         "Settings", b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1048576">'
                     b'<x:c r="XFD1048576" t="n"><x:v>5</x:v></x:c></x:row>'),
+    "row of 12 digits, column of 8 letters": _with_cell(
+        "Actuals", b'<row r="123456789012"><c r="AAAAAAAA123456789012" t="n"><v>1</v></c></row>'),
     "row 99999999": _with_cell("Actuals", b'<row r="99999999"><c r="A99999999" t="n"><v>1</v></c></row>'),
     "column ZZZZ": _with_cell("Actuals", b'<row r="31"><c r="ZZZZ31" t="n"><v>1</v></c></row>'),
     "missing workbook.xml.rels": lambda m: m.pop("xl/_rels/workbook.xml.rels") and None,

@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -120,21 +120,20 @@ def _megabytes(n: int) -> str:
 
 # Every cell's column, as every known writer puts its reference: ``r`` first. A piece where these do
 # not account for every cell (a hostile or unusual writer) is measured with the generic pattern.
-_FAST_COLUMN = re.compile(rb'<c r="([A-Z]{1,4})\d')
-_ANY_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,4})(\d{1,8})\"")
-# What could open a cell element: counted generously (``<color`` in rich text, ``A:C`` in a formula
-# count too), so that a mismatch means only a slower, generic look, never a cell left unmeasured.
-_CELL_OPENINGS = (b"<c", b":c")
+_FAST_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
+_ANY_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]+)(\d+)\"")
+# What could open a cell element, ``<c`` and ``:c``, is counted generously (``<color`` in rich text,
+# ``A:C`` in a formula count too): a mismatch means only a slower, generic look, never a cell left out.
 # Row elements count too: calamine places a cell without its own reference in its row.
-_FAST_ROW = re.compile(rb'<row r="(\d{1,8})"')
-_ANY_ROW_START = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,8})\"")
+_FAST_ROW = re.compile(rb'<row r="(\d+)"')
+_ANY_ROW_START = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"\s*/>")
 # A shared-string cell's index, where Excel and others write it (t last); the count of t="s" tells
 # when some are written otherwise, and the closer look then reads each cell.
 _SHARED_INDEX = re.compile(rb't="s"><v>([^<]*)<')
 # A value calamine would read as NaN or an infinity (Rust's f64 parsing: nan, inf, infinity, any case).
 _NOT_A_NUMBER = (re.compile(rb"<v>\s*[-+]?[nNiI]"), re.compile(rb":v>\s*[-+]?[nNiI]"))
-_SPECIAL = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"), re.compile(rb't="e"'))
+_SPECIAL = (re.compile(rb"<f[\s>/]"), re.compile(rb't="e"'), re.compile(rb":f[\s>/]"))  # prefixed last
 _DATA_END = b"</sheetData>"
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _SST_OPEN = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
@@ -256,27 +255,30 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
         if end >= 0:
             in_data = False
             piece = piece[:end]
+        # Without a colon there is no prefixed element (<x:c>, which calamine reads as a cell either):
+        # the looks for those are skipped.
+        prefixed = b":" in piece
         numbers = _FAST_ROW.findall(piece)
-        if len(numbers) != piece.count(b"<row") + piece.count(b":row"):
+        if len(numbers) != piece.count(b"<row") + (piece.count(b":row") if prefixed else 0):
             numbers = _ANY_ROW_START.findall(piece)
         rows.update(numbers)
         columns = _FAST_COLUMN.findall(piece)
-        if len(columns) == sum(piece.count(opening) for opening in _CELL_OPENINGS):
+        if len(columns) == piece.count(b"<c") + (piece.count(b":c") if prefixed else 0):
             letters.update(columns)
             scan.cells += len(columns)
             # A cell's own reference places it, whatever its row element says: the rows of the cells
-            # that could lie beyond this piece's last row (as many digits or more) are taken too.
-            last = max(map(int, numbers), default=0)
-            rows.update(_rows_from(len(str(last)) if last else 1).findall(piece))
+            # past this piece's last row element are taken too.
+            rows.update(_rows_past(max(map(int, numbers), default=0)).findall(piece))
         else:
             cells = _ANY_CELL_START.findall(piece)
             scan.cells += len(cells)
             letters.update(c for c, _ in cells)
             rows.update(r for _, r in cells)
         if not scan.has_special:
-            scan.has_special = any(pattern.search(piece) for pattern in _SPECIAL)
+            scan.has_special = any(pattern.search(piece) for pattern in _SPECIAL[:None if prefixed else 2])
         indexes = _SHARED_INDEX.findall(piece)
-        if (len(indexes) != piece.count(b't="s"') or any(pattern.search(piece) for pattern in _NOT_A_NUMBER)
+        if (len(indexes) != piece.count(b't="s"')
+                or any(pattern.search(piece) for pattern in _NOT_A_NUMBER[:None if prefixed else 1])
                 or (indexes and (not all(map(bytes.isdigit, indexes)) or max(map(int, indexes)) >= strings))):
             _impossible_values(piece, strings, scan.bad)
     scan.columns = {column_number(c.decode()) for c in letters}
@@ -285,10 +287,18 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
     return scan
 
 
-@cache
-def _rows_from(digits: int) -> re.Pattern[bytes]:
-    """The row of every cell reference with at least ``digits`` digits in its row."""
-    return re.compile(rb'<c r="[A-Z]{1,4}(\d{%d,8})"' % digits)
+@lru_cache(maxsize=64)
+def _rows_past(last: int) -> re.Pattern[bytes]:
+    """The row of every cell reference whose row is above ``last`` (written as a number of its own).
+
+    >>> _rows_past(5207).findall(b'<c r="A5207"/><c r="B5208"/><c r="C6000"/><c r="D10000"/><c r="E999"/>')
+    [b'5208', b'6000', b'10000']
+    """
+    digits = str(last)
+    longer = rf"\d{{{len(digits) + 1},}}"
+    same = [digits[:i] + f"[{int(d) + 1}-9]" + (rf"\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+            for i, d in enumerate(digits) if d != "9"]
+    return re.compile(rf'<c r="[A-Z]+({"|".join([longer, *same])})"'.encode())
 
 
 def _impossible_values(piece: bytes, strings: int, bad: dict[tuple[int, int], tuple[str, str]]) -> None:
@@ -335,8 +345,8 @@ def _keep(scan: SheetScan) -> None:
 # --- 3. the copy calamine reads -----------------------------------------------------------------------------
 
 _ANY_CELL = re.compile(rb"<((?:\w+:)?)c\s[^>]*?(?:/>|>.*?</\1c>)", re.DOTALL)
-_ANY_ROW = re.compile(rb"<((?:\w+:)?)row\s[^>]*?\br=\"(\d{1,8})\"[^>]*?(?:/>|>.*?</\1row>)", re.DOTALL)
-_REF = re.compile(rb"\sr=\"([A-Z]{1,4})(\d{1,8})\"")
+_ANY_ROW = re.compile(rb"<((?:\w+:)?)row\s[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</\1row>)", re.DOTALL)
+_REF = re.compile(rb"\sr=\"([A-Z]+)(\d+)\"")
 _SST_UNIQUE = re.compile(rb"\suniqueCount=\"(\d*)\"")
 _TYPE = re.compile(rb"\st=\"(\w+)\"")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
