@@ -81,3 +81,18 @@ def test_two_mailboxes_never_share_a_file():
     names = {ledger_file_name(m) for m in ["a/b@x.example", "a_b@x.example", "A_B@X.example", "a:b@x.example"]}
     assert len(names) == 3   # the same mailbox in another case is the same ledger
     assert ledger_file_name(USER) == "deliveries-reports@agency.example.sqlite"
+
+
+def test_what_was_sent_is_in_the_ledger_file_itself_not_only_its_wal(tmp_path):
+    # The run still holds the ledger open (it is about to crash): a copy of the main file alone, as
+    # if its -wal were deleted afterwards, must already know the report was sent.
+    running = Ledger(tmp_path / "ledger.sqlite")
+    running.claim("Acme", "2026-10", ["ana@acme.example"], resend=False)
+    running.mark_sending("Acme", "2026-10", ["ana@acme.example"])
+    running.mark_sent("Acme", "2026-10", ["ana@acme.example"], "<1@agency.example>")
+    alone = tmp_path / "copy" / "ledger.sqlite"
+    alone.parent.mkdir()
+    alone.write_bytes((tmp_path / "ledger.sqlite").read_bytes())
+    with Ledger(alone) as ledger:
+        assert [(e.recipient, e.state) for e in ledger.entries()] == [("ana@acme.example", "sent")]
+    running.close()

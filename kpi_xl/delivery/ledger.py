@@ -229,6 +229,9 @@ class Ledger:
     def mark_sent(self, client: str, period: str, recipients: Iterable[str], message_id: str) -> None:
         self._change(client, period, recipients, "sent", {"sending", "unknown"}, "", tried=True,
                      message_id=message_id)
+        # Into the main file at once, not only the -wal beside it: a -wal deleted after a crash (it looks
+        # like litter) must not take what was sent with it, or the next run sends it again.
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def mark_failed(self, client: str, period: str, recipients: Iterable[str], reason: str, *,
                     permanent: bool, tried: bool = True) -> None:
