@@ -114,3 +114,14 @@ def test_the_corpus_covers_every_listed_case(tmp_path):
 def test_errors_are_errors(corpus):
     _, problems = check_workbook(_named(corpus, "zip_version_21"))
     assert [p.severity for p in problems] == [ERROR]
+
+
+def test_a_zip64_archive_gets_the_same_size_checks(tmp_path):
+    path = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in range(65_536):   # more members than a plain directory counts: a zip64 end record
+            z.writestr(f"xl/media/{n}.bin", b"")
+        z.writestr("xl/worksheets/sheet1.xml", b" " * 60_000_000)
+    with pytest.raises(ArchiveRefusedError) as refused:
+        check_archive(path)
+    assert refused.value.params["part"] == "xl/worksheets/sheet1.xml"

@@ -24,7 +24,7 @@ import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -87,11 +87,13 @@ def check_archive(path: Path) -> None:
         if at < 0 or len(tail) - at < 22:
             return
         entries, directory_size, directory_offset = struct.unpack("<6xHLL", tail[at + 4:at + 20])
-        if directory_offset == 0xFFFFFFFF or entries == 0xFFFF:
-            return  # zip64: zipfile checks it, and no workbook needs it
+        if directory_offset == 0xFFFFFFFF or entries == 0xFFFF:  # zip64: zipfile reads that directory
+            with zipfile.ZipFile(path) as archive:
+                _check_sizes((info.filename, info.compress_size, info.file_size) for info in archive.infolist())
+            return
         f.seek(directory_offset)
         directory = f.read(min(directory_size, 64 * 1024 * 1024))
-    total = 0
+    entries_found = []
     offset = 0
     while offset + _CENTRAL.size <= len(directory):
         fields = _CENTRAL.unpack_from(directory, offset)
@@ -105,6 +107,14 @@ def check_archive(path: Path) -> None:
             raise ArchiveRefusedError("version", part=name, version=f"{version // 10}.{version % 10}")
         if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or flags & 0x1:
             raise ArchiveRefusedError("method", part=name)
+        entries_found.append((name, compressed, inflated))
+    _check_sizes(entries_found)
+
+
+def _check_sizes(entries: Iterable[tuple[str, int, int]]) -> None:
+    """Refuses a member inflating beyond MAX_PART or MAX_RATIO times its size, or all beyond MAX_TOTAL."""
+    total = 0
+    for name, compressed, inflated in entries:
         if inflated > MAX_PART or (inflated > _CHUNK and inflated > MAX_RATIO * max(compressed, 1)):
             raise ArchiveRefusedError("bomb", part=name, size=_megabytes(inflated))
         total += inflated
