@@ -20,6 +20,7 @@ by its declared ``uniqueCount`` and inflates whatever a member holds. So, before
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import tempfile
@@ -362,24 +363,31 @@ _TYPE = re.compile(rb"\st=\"(\w+)\"")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
-def sanitized_copy(archive: zipfile.ZipFile, scans: Collection[SheetScan], strings: int | None) -> IO[bytes]:
+def sanitized_copy(archive: zipfile.ZipFile, scans: Collection[SheetScan], strings: int | None) -> Path:
     """A temporary copy of the archive with far cells left out, dimensions fitted and the shared strings'
-    counts made true. Fills each scan's ``far`` and ``far_count`` with the cells left out."""
+    counts made true; the caller deletes it. Fills each scan's ``far`` and ``far_count`` with the cells
+    left out."""
     by_member = {scan.member: scan for scan in scans if scan.needs_copy}
-    copy = tempfile.NamedTemporaryFile(suffix=".xlsx")  # the caller closes it
-    with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        for info in archive.infolist():
-            with out.open(zipfile.ZipInfo(info.filename, info.date_time), "w", force_zip64=True) as target:
-                if info.filename in by_member:
-                    _copy_sheet(archive, by_member[info.filename], target)
-                elif strings is not None and info.filename.lower().endswith("sharedstrings.xml"):
-                    _copy_strings(archive, info.filename, strings, target)
-                else:
-                    with archive.open(info) as source:
-                        while chunk := source.read(_CHUNK):
-                            target.write(chunk)
-    copy.flush()
-    return copy
+    handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="kpi_xl-")  # a path calamine can open, on Windows too
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info in archive.infolist():
+                member = zipfile.ZipInfo(info.filename, info.date_time)
+                member.compress_type = zipfile.ZIP_DEFLATED
+                with out.open(member, "w", force_zip64=True) as target:
+                    if info.filename in by_member:
+                        _copy_sheet(archive, by_member[info.filename], target)
+                    elif strings is not None and info.filename.lower().endswith("sharedstrings.xml"):
+                        _copy_strings(archive, info.filename, strings, target)
+                    else:
+                        with archive.open(info) as source:
+                            while chunk := source.read(_CHUNK):
+                                target.write(chunk)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
 
 
 def _copy_sheet(archive: zipfile.ZipFile, scan: SheetScan, target: IO[bytes]) -> None:

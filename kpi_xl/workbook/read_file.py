@@ -96,10 +96,10 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
             if any(scan.needs_copy for scan in scans.values()) or strings_need_fixing(archive, strings):
                 copy = sanitized_copy(archive, scans.values(), strings)
             try:
-                grids = _calamine(copy.name if copy else str(path), wanted)
+                grids = _calamine(str(copy or path), wanted)
             finally:
                 if copy is not None:
-                    copy.close()
+                    copy.unlink(missing_ok=True)
             for grid in grids:
                 scan = scans.get(parts.get(grid.name, ""))
                 if scan is not None:
