@@ -16,6 +16,7 @@ from typing import TextIO
 
 from kpi_xl import __version__
 from kpi_xl.core.errors import KpiError
+from kpi_xl.terminal import shown
 
 __all__ = ["format_table", "main"]
 
@@ -34,8 +35,9 @@ def format_table(rows: list[list[str]]) -> str:
     ---  --
     ccc  d
     """
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    rows = [[shown(cell) for cell in row] for row in rows]  # workbook and server text: no control characters
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -72,7 +74,7 @@ def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.exists() and not args.force:
         raise KpiError(f"{args.path} exists: choose another name or pass --force to replace it")
     write_template(args.path, locale=resolve_locale(args.locale))
-    print(f"wrote {args.path}", file=out)
+    print(f"wrote {shown(args.path)}", file=out)
     return 0
 
 
@@ -85,12 +87,12 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     workbook = args.out / "demo.xlsx"
     write_demo(workbook, args.today or today())
-    print(f"wrote {workbook}", file=out)
+    print(f"wrote {shown(workbook)}", file=out)
     if args.no_reports:
         return 0
     data = read_workbook(workbook)  # the same path as any user workbook: write, read back, report
     for pdf in write_reports(data, last_complete_month(args.today or today()), args.out):
-        print(f"wrote {pdf}", file=out)
+        print(f"wrote {shown(pdf)}", file=out)
     return 0
 
 
@@ -275,10 +277,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return args.run(args, out or sys.stdout)
     except KpiError as error:
-        print(f"kpi-xl: {error}", file=sys.stderr)
+        print(f"kpi-xl: {shown(error)}", file=sys.stderr)
         return 1
     except OSError as error:  # a file that can't be read or written: say which, no traceback
-        print(f"kpi-xl: {error}", file=sys.stderr)
+        print(f"kpi-xl: {shown(error)}", file=sys.stderr)
         return 1
     except ModuleNotFoundError as error:  # the light install (kpi_xl without extras, as for xlwings Lite)
         if (error.name or "").split(".")[0] not in DESKTOP_MODULES:

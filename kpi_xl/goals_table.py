@@ -5,6 +5,7 @@ records for scripts (``--json``)."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -27,9 +28,19 @@ def format_quantity(value: float | None, unit: Unit | str, currency: str = "USD"
     ('2.34%', '€1,234.50')
     >>> format_quantity(95.0, Unit.SECONDS), format_quantity(None, Unit.COUNT), format_quantity(3, "months")
     ('95 s', '–', '3 months')
+    >>> format_quantity(1e308, Unit.CURRENCY, "EUR")[:8], format_quantity(float("inf"), Unit.PERCENT)
+    ('€100,000', '∞')
     """
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    with decimal.localcontext() as context:
+        context.prec = 400  # a float has up to ~310 digits: the default 28 fails from 1e26 on (a 1e308 target)
+        return _format_quantity(value, unit, currency)
+
+
+def _format_quantity(value: float, unit: Unit | str, currency: str) -> str:
     if unit in ("days", "months"):
         return span(value, str(unit), _LOCALE)
     if unit is Unit.PERCENT:

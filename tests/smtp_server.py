@@ -46,6 +46,7 @@ __all__ = [
     "USER",
     "Mailbox",
     "SmtpServer",
+    "ledger_path",
     "make_workbook",
     "render_broken",
     "render_pdf",
@@ -268,6 +269,15 @@ def make_workbook(clients: list[tuple[str, list[str], str]], **settings: object)
     # One row each in October 2026 (the run's month): a client with no data in the month gets no e-mail.
     rows = [{"date": dt.date(2026, 10, 15), "client": name, "cost": 10.0} for name in built]
     return WorkbookData(built, [], Actuals.from_rows(rows), Settings(**values))  # type: ignore[arg-type]
+
+
+def ledger_path(sender: str = USER) -> Path:
+    """Where ``kpi-xl send`` keeps the ledger of ``sender`` (in the test's own data folder)."""
+    import os
+
+    from kpi_xl.delivery.ledger_home import sender_ledger_path
+
+    return sender_ledger_path(sender, os.environ)
 
 
 def send_args(workbook: Path, *extra: str, server: SmtpServer | None = None) -> argparse.Namespace:

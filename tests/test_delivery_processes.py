@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from smtp_server import PASSWORD, USER, Mailbox, SmtpServer, make_workbook, render_pdf, send
+from smtp_server import PASSWORD, USER, Mailbox, SmtpServer, ledger_path, make_workbook, render_pdf, send
 
-from kpi_xl.delivery.ledger import Ledger, default_ledger_path
+from kpi_xl.delivery.ledger import Ledger
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def _start(tmp_path: Path, server: SmtpServer, clients, render: str, name: str =
 
 
 def _states(tmp_path: Path) -> dict[str, str]:
-    path = default_ledger_path(tmp_path / "clients.xlsx")
+    path = ledger_path()
     if not path.exists():
         return {}
     with Ledger(path) as ledger:

@@ -17,6 +17,7 @@ from smtp_server import (
     USER,
     Mailbox,
     SmtpServer,
+    ledger_path,
     make_workbook,
     render_broken,
     render_stand_in,
@@ -24,7 +25,7 @@ from smtp_server import (
 )
 
 from kpi_xl.delivery.commands import add_history_arguments, run_history, run_send
-from kpi_xl.delivery.ledger import Ledger, default_ledger_path
+from kpi_xl.delivery.ledger import Ledger
 from kpi_xl.delivery.rendering import render_report
 from kpi_xl.delivery.smtp import RetryPolicy
 
@@ -65,7 +66,7 @@ def _send(server, workbook, tmp_path, *extra, **keywords):
 
 
 def _entries(tmp_path):
-    with Ledger(default_ledger_path(tmp_path / "clients.xlsx")) as ledger:
+    with Ledger(ledger_path()) as ledger:
         return {entry.recipient: entry for entry in ledger.entries()}
 
 
@@ -351,7 +352,7 @@ def test_dry_run_writes_eml_files_and_records_nothing(tmp_path, workbook):
     message = BytesParser(policy=policy.default).parsebytes((folder / "Lodz-Sp.-z-o.o_2026-10.eml").read_bytes())
     assert message["Subject"] == SUBJECTS["pl_PL"].format("Łódź Sp. z o.o.") and message["To"] == "biuro@lodz.example"
     assert next(message.iter_attachments()).get_content().startswith(b"%PDF-")
-    assert not default_ledger_path(tmp_path / "clients.xlsx").exists()
+    assert not ledger_path().exists()
     assert "written: 6 (dry run: nothing sent)" in out
 
 
@@ -375,8 +376,8 @@ def test_the_password_never_shows(tmp_path, workbook, right, password):
         assert server.mailbox.greylisted == set(EVERYONE)  # the password did come back, once per recipient
     wire = [password, base64.b64encode(password.encode()).decode(),
             base64.b64encode(f"\0{USER}\0{password}".encode()).decode(), " ".join(password.split())]
-    ledger = default_ledger_path(tmp_path / "clients.xlsx")
-    stored = b"".join(path.read_bytes() for path in tmp_path.glob(f"{ledger.name}*"))
+    ledger = ledger_path()
+    stored = b"".join(path.read_bytes() for path in ledger.parent.glob(f"{ledger.name}*"))
     for form in wire:
         assert form not in out + err and form.encode() not in stored
 
@@ -419,14 +420,15 @@ def test_history_shows_the_ledger(tmp_path, workbook):
     parser = argparse.ArgumentParser()
     add_history_arguments(parser)
     out = io.StringIO()
-    assert run_history(parser.parse_args([str(tmp_path / "clients.xlsx"), "--period", "2026-10"]), out) == 0
+    history = [str(tmp_path / "clients.xlsx"), "--period", "2026-10", "--from", f"Agencia <{USER}>"]
+    assert run_history(parser.parse_args(history), out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
     [bo] = [line for line in lines if "bo@acme.example" in line]
     assert "failed" in bo and "550 5.1.1 no such user" in bo
     assert sum(" sent " in line for line in lines) == len(EVERYONE) - 1
     empty = io.StringIO()
-    assert run_history(parser.parse_args([str(tmp_path / "other.xlsx")]), empty) == 0
+    assert run_history(parser.parse_args([str(tmp_path / "c.xlsx"), "--from", "other@agency.example"]), empty) == 0
     assert "No deliveries recorded yet" in empty.getvalue()
 
 

@@ -124,8 +124,14 @@ CASES = [
     ("unknown currency", put("Clients", 3, "Currency", "EURO"),
      ['error: Clients!D3: unknown currency "EURO": use an ISO 4217 code such as EUR, USD or BRL'], (FILE, LIVE)),
     ("malformed addresses, each reported", put("Clients", 2, "Emails", "ana@acme; luis(at)acme.example, ok@x.example"),
-     ['error: Clients!B2: malformed e-mail address "ana@acme"',
-      'error: Clients!B2: malformed e-mail address "luis(at)acme.example"'], (FILE, LIVE)),
+     ['warning: Clients!B2: malformed e-mail address "ana@acme": nothing is sent to it until it is corrected',
+      'warning: Clients!B2: malformed e-mail address "luis(at)acme.example": nothing is sent to it until it is '
+      'corrected'], (FILE, LIVE)),
+    ("display names, quoted with a comma too, are addresses",
+     put("Clients", 2, "Emails", '"Díaz, Ana" <ana@acme.example>; Luis <luis@acme.example>'), [], (FILE, LIVE)),
+    ("a 65-character local part is what send refuses too", put("Clients", 2, "Emails", "a" * 65 + "@acme.example"),
+     [f'warning: Clients!B2: malformed e-mail address "{"a" * 59}…": nothing is sent to it until it is corrected'],
+     (FILE, LIVE)),
     ("line break in an address", put("Clients", 2, "Emails", "ana@acme.example\nBcc: x@evil.example"),
      ['error: Clients!B2: e-mail address "ana@acme.example\\nBcc: x@evil.example" contains a line break: '
       "separate addresses with ;"], (FILE, LIVE)),

@@ -225,6 +225,10 @@ class FakeRange:
         return self
 
     @property
+    def shape(self) -> tuple[int, int]:
+        return len(self._values), max((len(row) for row in self._values), default=0)
+
+    @property
     def value(self) -> list[list[object]]:
         assert self.options_used.get("ndim") == 2 and self.options_used.get("err_to_str") is True
         self.reads += 1

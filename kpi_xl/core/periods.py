@@ -42,10 +42,19 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """``YYYY-MM``; anything else raises ValueError naming the text."""
+        """``YYYY-MM``, from 1901-01 to 9998-12 (a report looks a year back and a month ahead, and dates
+        stay inside Excel's and Python's); anything else raises ValueError naming the text.
+
+        >>> Month.parse("0000-01")
+        Traceback (most recent call last):
+        ...
+        ValueError: period must be a month from 1901-01 to 9998-12, got '0000-01'
+        """
         match = _PERIOD.match(text) if isinstance(text, str) else None
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(f"period must be YYYY-MM, got {text!r}")
+        if not 1901 <= int(match.group(1)) <= 9998:
+            raise ValueError(f"period must be a month from 1901-01 to 9998-12, got {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.terminal import shown
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
     import ssl
@@ -34,6 +35,10 @@ __all__ = ["add_history_arguments", "add_send_arguments", "run_history", "run_se
 _SMTP_OPTIONS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "from_address", "smtp_cafile")
 
 
+_LEDGER_HELP = ("the delivery ledger (default: the sender's, in the user's data folder; "
+                "$KPI_XL_DATA_DIR overrides the folder)")
+
+
 def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
     parser.add_argument("--period", metavar="YYYY-MM",
@@ -46,8 +51,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where --dry-run writes (default: WORKBOOK_emails_PERIOD next to the workbook)")
     parser.add_argument("--resend", action="store_true",
                         help="send again what was already sent (a new copy), and what is in doubt")
-    parser.add_argument("--ledger", type=Path, metavar="PATH",
-                        help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
+    parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
     parser.add_argument("--workers", type=int, default=2, metavar="N",
                         help="processes rendering reports (default 2; 0 renders in this process)")
     parser.add_argument("--partial", action="store_true",
@@ -72,8 +76,9 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
 def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
     parser.add_argument("--period", metavar="YYYY-MM", help="only this month")
-    parser.add_argument("--ledger", type=Path, metavar="PATH",
-                        help="the delivery ledger (default: WORKBOOK.ledger.sqlite next to the workbook)")
+    parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
+    parser.add_argument("--from", dest="from_address", metavar="ADDRESS",
+                        help="the sender whose ledger to show (default: the workbook's)")
 
 
 def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: TextIO, today: dt.date,
@@ -86,6 +91,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
 
     from kpi_xl.delivery.config import find_password, resolve_smtp
     from kpi_xl.delivery.ledger import default_ledger_path
+    from kpi_xl.delivery.ledger_home import sender_ledger_path
     from kpi_xl.delivery.monthly import Batch, refuse_placeholder, send_batch, write_drafts
     from kpi_xl.delivery.rendering import RENDER_TIMEOUT
     from kpi_xl.delivery.smtp import Mailer, RetryPolicy
@@ -124,7 +130,9 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             password = find_password(config, environ)
             mailer = Mailer(config, password, ssl_context=ssl_context)
             try:
-                with _open_ledger(args.ledger or default_ledger_path(Path(args.workbook))) as ledger:
+                ledger_path = args.ledger or sender_ledger_path(config.sender.addr_spec, os.environ)
+                with _open_ledger(ledger_path) as ledger:
+                    adopted = 0 if args.ledger else ledger.adopt(default_ledger_path(Path(args.workbook)))
                     report = send_batch(batch, render=render, ledger=ledger, mailer=mailer, resend=args.resend,
                                         workers=args.workers, retry=retry or RetryPolicy(), sleep=sleep, now=now,
                                         progress=progress, render_timeout=render_timeout)
@@ -132,12 +140,16 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 mailer.close()
     except (KpiError, sqlite3.Error) as error:
         message = password.redact(str(error)) if password else str(error)
-        print(f"kpi-xl: {message}", file=err)
+        print(f"kpi-xl: {shown(message)}", file=err)
         return 1
     except KeyboardInterrupt:  # before or after the batch (which reports its own interruption)
         print("kpi-xl: interrupted", file=err)
         return 130
     _print_summary(report, out, dry_run=args.dry_run)
+    if not args.dry_run:
+        if adopted:
+            print(f"Copied {adopted} earlier deliveries from {default_ledger_path(Path(args.workbook))}.", file=out)
+        print(f"Ledger: {shown(ledger_path)}", file=out)
     if report.stopped == "interrupted":
         return 130
     return 0 if report.ok else 1
@@ -146,11 +158,10 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
 def run_history(args: argparse.Namespace, out: TextIO) -> int:
     """Prints the ledger: one row per client, period and recipient."""
     from kpi_xl.cli import format_table
-    from kpi_xl.delivery.ledger import default_ledger_path
 
-    path = args.ledger or default_ledger_path(Path(args.workbook))
+    path = args.ledger or _history_ledger(args)
     if not path.is_file():
-        print(f"No deliveries recorded yet ({path} does not exist).", file=out)
+        print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
         return 0
     try:
         period = str(Month.parse(args.period)) if args.period else None
@@ -168,6 +179,33 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     header = ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
     print(format_table([header, *rows]), file=out)
     return 0
+
+
+def _history_ledger(args: argparse.Namespace) -> Path:
+    """The ledger of the workbook's sender (as ``send`` would pick it), else an earlier version's one
+    beside the workbook."""
+    from kpi_xl.delivery.addresses import parse_address
+    from kpi_xl.delivery.config import resolve_smtp
+    from kpi_xl.delivery.ledger import default_ledger_path
+    from kpi_xl.delivery.ledger_home import sender_ledger_path
+    from kpi_xl.workbook.read import read_workbook
+
+    legacy = default_ledger_path(Path(args.workbook))
+    try:
+        if args.from_address:
+            mailbox = parse_address(args.from_address).addr_spec
+        else:
+            settings = read_workbook(args.workbook).settings
+            mailbox = resolve_smtp({}, settings, environ=os.environ).sender.addr_spec
+    except ValueError as error:
+        from kpi_xl.delivery.config import DeliveryError
+
+        raise DeliveryError(f"--from: {error}") from None
+    except KpiError:
+        if legacy.is_file():
+            return legacy
+        raise
+    return sender_ledger_path(mailbox, os.environ)
 
 
 def _period(text: str | None, workbook: WorkbookData, today: dt.date) -> Month:
@@ -241,13 +279,13 @@ class _Progress:
         else:
             counts = Counter(outcome.status for outcome in outcomes)
             summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing to do"
-            self.stream.write(f"[{self.done}/{self.total}] {client}: {summary}\n")
+            self.stream.write(f"[{self.done}/{self.total}] {shown(client)}: {summary}\n")
         self.stream.flush()
 
     def _draw(self, client: str) -> None:
         filled = self.WIDTH * self.done // max(self.total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {client[:40]:<40}")
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {shown(client)[:40]:<40}")
 
 
 def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> None:
@@ -264,7 +302,7 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
     line = ", ".join(f"{status}: {counts[status]}" for status in order)
     print(f"{report.period}: {line}{' (dry run: nothing sent)' if dry_run else ''}", file=out)
     if report.stopped:
-        print(f"Stopped early: {report.stopped}", file=out)
+        print(f"Stopped early: {shown(report.stopped)}", file=out)
     for status, advice in _ADVICE.items():
         if counts[status] and not dry_run:
             print(advice, file=out)

@@ -156,6 +156,24 @@ class Ledger:
     def close(self) -> None:
         self._db.close()
 
+    def adopt(self, other: Path) -> int:
+        """Copies the rows of another ledger (an earlier version's, kept beside the workbook) that this
+        one lacks, with their history; returns how many. A row already here is left as it is."""
+        if not Path(other).is_file() or Path(other).resolve() == Path(self.path).resolve():
+            return 0
+        self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            with self._transaction():
+                new = ("EXISTS (SELECT 1 FROM other.deliveries o WHERE o.client = x.client AND o.period = x.period"
+                       " AND o.recipient = x.recipient) AND NOT EXISTS (SELECT 1 FROM main.deliveries m"
+                       " WHERE m.client = x.client AND m.period = x.period AND m.recipient = x.recipient)")
+                self._db.execute(f"INSERT INTO main.events SELECT * FROM other.events x WHERE {new}")
+                copied = self._db.execute(f"INSERT INTO main.deliveries SELECT * FROM other.deliveries x"
+                                          f" WHERE {new}").rowcount
+        finally:
+            self._db.execute("DETACH DATABASE other")
+        return copied
+
     def __enter__(self) -> Ledger:
         return self
 
@@ -211,6 +229,9 @@ class Ledger:
     def mark_sent(self, client: str, period: str, recipients: Iterable[str], message_id: str) -> None:
         self._change(client, period, recipients, "sent", {"sending", "unknown"}, "", tried=True,
                      message_id=message_id)
+        # Into the main file at once, not only the -wal beside it: a -wal deleted after a crash (it looks
+        # like litter) must not take what was sent with it, or the next run sends it again.
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def mark_failed(self, client: str, period: str, recipients: Iterable[str], reason: str, *,
                     permanent: bool, tried: bool = True) -> None:

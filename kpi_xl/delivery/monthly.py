@@ -328,7 +328,9 @@ def write_drafts(batch: Batch, *, render: Renderer, sender: Address, folder: Pat
         else:
             report.render_seconds.append(rendered.seconds)
             message = compose(_letter(batch, client, recipients, sender, rendered, 1), date=now())
-            path = folder / _unique(f"{ascii_safe(client.name) or 'client'}_{batch.period}", used)
+            # The client's part at most 60 characters, like the PDFs': file systems refuse names over 255 bytes.
+            slug = ascii_safe(client.name)[:60].strip("-_.") or "client"
+            path = folder / _unique(f"{slug}_{batch.period}", used)
             write_atomic(path, message_bytes(message))
             outcome = Outcome(client.name, to, "written", str(path))
         report.outcomes.append(outcome)

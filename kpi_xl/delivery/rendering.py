@@ -40,6 +40,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpi_xl.report.pool import RENDER_TIMEOUT as _REPORT_RENDER_TIMEOUT
+
 if TYPE_CHECKING:
     from multiprocessing.queues import SimpleQueue
 
@@ -47,9 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RENDER_TIMEOUT", "RenderJob", "Rendered", "Renderer", "ReportFile", "render_in_order", "render_report"]
 
-# Seconds one report may take in a worker. A real one takes well under a second; a minute is already
-# something wrong (a font lookup hanging on a network drive, a renderer in a loop).
-RENDER_TIMEOUT = 120.0
+# Seconds one report may take in a worker: the same default as `report` and the Excel button.
+RENDER_TIMEOUT = _REPORT_RENDER_TIMEOUT
 _POLL = 0.05  # seconds between looks for a job's start, while it waits for a worker
 
 
@@ -117,6 +118,9 @@ _STARTS: dict[str, SimpleQueue[int]] = {}
 
 
 def _worker_setup(starts: SimpleQueue[int]) -> None:
+    from kpi_xl.lifeline import die_with_parent
+
+    die_with_parent()  # a kill -9 of the run must not leave its workers behind
     _STARTS["queue"] = starts
     # Ctrl-C reaches the whole process group: the run decides, and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

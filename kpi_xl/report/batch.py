@@ -130,9 +130,11 @@ def plan(parsed: Parsed, period: Month, *, only: Sequence[str] = (), include_emp
 
 def write_batch(parsed: Parsed, period: Month, folder: Path, *, today: dt.date, only: Sequence[str] = (),
                 locale: str | None = None, workers: int = 2, pdf_a: bool = False, review: bool = False,
-                partial: bool = False, include_empty: bool = False) -> list[ClientOutcome]:
-    """Every client's report for ``period`` in ``folder``: one outcome per client, in workbook order."""
-    from kpi_xl.report.pool import write_each
+                partial: bool = False, include_empty: bool = False,
+                timeout: float | None = None) -> list[ClientOutcome]:
+    """Every client's report for ``period`` in ``folder``: one outcome per client, in workbook order. A
+    report that takes longer than ``timeout`` seconds to render (default: the pool's) fails alone."""
+    from kpi_xl.report.pool import RENDER_TIMEOUT, write_each
 
     todo, others = plan(parsed, period, only=only, include_empty=include_empty)
     assert parsed.data is not None
@@ -140,7 +142,8 @@ def write_batch(parsed: Parsed, period: Month, folder: Path, *, today: dt.date, 
     outcomes = {o.client: o for o in others}
     if todo:
         for name, path, error in write_each(parsed.data, period, folder, todo, locale=locale,
-                                            workers=max(1, workers), pdf_a=pdf_a, review=review, as_of=as_of):
+                                            workers=max(1, workers), pdf_a=pdf_a, review=review, as_of=as_of,
+                                            timeout=timeout or RENDER_TIMEOUT):
             if error is None:
                 outcomes[name] = ClientOutcome(name, WRITTEN, (), path)
             else:

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.terminal import shown
 from kpi_xl.workbook.problems import Problem
 
 __all__ = ["add_report_arguments", "print_notes", "report_period", "run_report"]
@@ -28,6 +29,16 @@ def _period(text: str) -> Month:
         return Month.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +59,8 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
                         help="allow a month that has not ended: the report says it is in progress")
     parser.add_argument("--include-empty", action="store_true",
                         help="also report clients with no Actuals rows in the month (skipped by default)")
+    parser.add_argument("--render-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="stop if a report takes longer to render (default: 120, as in send)")
 
 
 def report_period(setting: str | None, today: dt.date) -> Month:
@@ -69,6 +82,7 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
 
     from kpi_xl.i18n import resolve_locale
     from kpi_xl.report.batch import WRITTEN, write_batch
+    from kpi_xl.report.pool import RENDER_TIMEOUT
     from kpi_xl.workbook.read import read_by_client
 
     err = err or sys.stderr
@@ -79,14 +93,15 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
     outcomes = write_batch(parsed, period, folder, today=today, only=[args.client] if args.client else (),
                            locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
-                           partial=args.partial, include_empty=args.include_empty)
+                           partial=args.partial, include_empty=args.include_empty,
+                           timeout=args.render_timeout or RENDER_TIMEOUT)
     for outcome in outcomes:
         if outcome.status == WRITTEN:
-            print(f"wrote {outcome.path}", file=out)
+            print(f"wrote {shown(outcome.path)}", file=out)
         else:
-            print(f"{outcome.status} {outcome.client}:", file=out)
+            print(f"{outcome.status} {shown(outcome.client)}:", file=out)
             for line in outcome.lines():
-                print(f"  {line}", file=out)
+                print(f"  {shown(line)}", file=out)
     counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "skipped", "failed")}
     print(f"{period}: " + ", ".join(f"{status} {n}" for status, n in counts.items()), file=out)
     return 1 if counts["failed"] else 0
@@ -101,4 +116,4 @@ def print_notes(problems: list[Problem], err: TextIO) -> None:
 
     for p in problems:
         if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER, NO_AGENCY):
-            print(f"kpi-xl: warning: {p}", file=err)
+            print(f"kpi-xl: warning: {shown(str(p))}", file=err)

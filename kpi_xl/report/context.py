@@ -585,7 +585,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
         risks=risks,
         reviews=tuple(f"{b.kpi_label(s)}: {text}" for s in shown if review and b.achievability(s)
                       for text in b.finding_texts(s, ["achievable"])),
-        commentary=tuple(p.strip() for p in b.client.commentary.replace("\r\n", "\n").split("\n") if p.strip()),
+        commentary=tuple(p.strip() for p in b.client.commentary.splitlines() if p.strip()),  # also U+2028/9
         goals=goals,
         stages=b.stages(shown),
         appendix=b.appendix(shown),

@@ -192,6 +192,7 @@ class Formatter:
             return self.number(value, 0 if abs(value) >= 10 or value == round(value) else 1, max_digits=2)
         with decimal.localcontext() as context:  # half away from zero, like every other figure
             context.rounding = decimal.ROUND_HALF_UP
+            context.prec = 400  # as in _apply: a 1e308 axis tick must format, not raise
             return format_compact_decimal(value, locale=self._babel, fraction_digits=digits)
 
     def value(self, value: float | None, unit: Unit | str) -> str:

@@ -1,10 +1,11 @@
 """Many reports at once: one PDF per client, rendered in a process pool, written atomically.
 
-WeasyPrint is single-threaded and CPU-bound, so reports run in processes. Workers fork from a
-forkserver that has already imported WeasyPrint, so none pays the import again; each keeps its
-font configuration between reports. A task carries only its client's slice of the workbook (its
-rows, goals and settings), which keeps a worker's memory bounded by the biggest client, not the
-whole workbook.
+WeasyPrint is single-threaded and CPU-bound, so reports run in processes. Workers are spawned,
+children of the run itself, and die with it (:mod:`kpi_xl.lifeline`): a forkserver, which would save
+each worker importing WeasyPrint (about a second, in parallel), outlived a ``kill -9`` of the run
+and went on forking workers for it. Each worker keeps its font configuration between reports. A
+task carries only its client's slice of the workbook (its rows, goals and settings), which keeps a
+worker's memory bounded by the biggest client, not the whole workbook.
 
 >>> report_file_name("Zielony Ogród / PL", Month(2026, 10), "pl_PL")
 'Zielony-Ogród-PL_2026-10_pl_PL.pdf'
@@ -16,43 +17,66 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from kpi_xl.core.errors import WorkbookError
+from kpi_xl.core.errors import KpiError, WorkbookError
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import resolve_locale
+from kpi_xl.lifeline import die_with_parent
 from kpi_xl.report.names import report_file_name
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["render_job", "report_file_name", "report_pool", "write_each", "write_reports"]
+__all__ = ["RENDER_TIMEOUT", "RenderTimeoutError", "render_job", "report_file_name", "report_pool", "write_each",
+           "write_reports"]
 
-_PRELOAD = ["kpi_xl.report.api", "weasyprint"]
+# Seconds one report may take to render, the same in `report`, `send` and the Excel button. A real one
+# takes well under a second; a minute is already something wrong (see the commentary limit).
+RENDER_TIMEOUT = 120.0
+
+
+class RenderTimeoutError(KpiError):
+    """A report took longer than its time to render."""
 
 
 def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False,
-               review: bool = False, as_of: dt.date | None = None) -> bytes:
-    """One report from a workbook slice: the task a worker runs (top level, so it pickles)."""
+               review: bool = False, as_of: dt.date | None = None, timeout: float | None = None) -> bytes:
+    """One report from a workbook slice: the task a worker runs (top level, so it pickles). Past
+    ``timeout`` seconds it raises :class:`RenderTimeoutError` (where there is SIGALRM: Unix)."""
     from kpi_xl.report.api import render_report_pdf
 
-    return render_report_pdf(data, client, period, locale, pdf_a=pdf_a, review=review, as_of=as_of)
+    def render() -> bytes:
+        return render_report_pdf(data, client, period, locale, pdf_a=pdf_a, review=review, as_of=as_of)
+
+    if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return render()
+
+    def too_long(signum: int, frame: object) -> None:
+        source = data.clients[client].source if client in data.clients else ""
+        raise RenderTimeoutError(f"{source + ': ' if source else ''}the report of {client} took longer than "
+                                 f"{timeout:g} s to render")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return render()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes for :func:`render_job` (also used by benchmarks/report.py)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=die_with_parent)
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # no forkserver (Windows): spawn, slower to start, same results
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
+    return multiprocessing.get_context("spawn")
 
 
 def write_reports(
@@ -64,15 +88,18 @@ def write_reports(
     locale: str | None = None,
     workers: int = 2,
     pdf_a: bool = False,
+    timeout: float | None = RENDER_TIMEOUT,
 ) -> list[Path]:
     """One PDF per client (or only ``client``) for ``period`` in ``out_dir``, in the clients' order.
+    A report that takes longer than ``timeout`` seconds fails with :class:`RenderTimeoutError`.
 
     ``locale`` overrides every client's own language; ``pdf_a`` makes PDF/A-3b reports. Files are named by
     :func:`report_file_name`; two clients whose names give the same file name get ``-2``, ``-3``.
     The first failure is raised, after the other reports are written (:func:`write_each` reports each).
     """
     names = [client] if client is not None else list(data.clients)
-    results = list(write_each(data, period, out_dir, names, locale=locale, workers=workers, pdf_a=pdf_a))
+    results = list(write_each(data, period, out_dir, names, locale=locale, workers=workers, pdf_a=pdf_a,
+                              timeout=timeout))
     for _, _, error in results:
         if error is not None:
             raise error
@@ -90,9 +117,11 @@ def write_each(
     pdf_a: bool = False,
     review: bool = False,
     as_of: dt.date | None = None,
+    timeout: float | None = RENDER_TIMEOUT,
 ) -> Iterator[tuple[str, Path, Exception | None]]:
     """Writes the reports of the clients ``names`` and yields ``(client, path, error)`` for each, in
-    order: one report that cannot be rendered or written (a PDF open in a viewer) never stops the others."""
+    order: one report that cannot be rendered in ``timeout`` seconds or written (a PDF open in a viewer)
+    never stops the others."""
     for name in names:
         if name not in data.clients:
             raise WorkbookError("Clients", None, f"no client named {name!r}")
@@ -100,7 +129,7 @@ def write_each(
     out.mkdir(parents=True, exist_ok=True)
     locales = {name: resolve_locale(locale or data.clients[name].locale) for name in names}
     paths = _unique_paths(out, names, period, locales, "_review" if review else "")
-    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a, review, as_of) for name in names]
+    jobs = [(client_slice(data, name), name, period, locales[name], pdf_a, review, as_of, timeout) for name in names]
     if workers <= 1 or len(jobs) <= 1:
         for name, job, path in zip(names, jobs, paths, strict=True):
             yield name, path, _write(path, lambda job=job: render_job(*job))

@@ -5,10 +5,13 @@
 (True, '&lt;img src=x&gt;')
 >>> env.from_string("{{ _('Goals') }}").render()
 'Cele'
+>>> env.from_string("{{ text }}").render(text="a \u2029b\x1b]0;x\x07 c")
+'a  b]0;x c'
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import jinja2
@@ -22,6 +25,18 @@ __all__ = ["REPORT_TEMPLATE", "STYLESHEET", "environment", "render_html", "repor
 
 REPORT_TEMPLATE = "report.html"
 STYLESHEET = "report.css"  # applied by kpi_xl.report.pdf, parsed once per process
+
+
+# Control characters and Unicode line/paragraph separators in workbook text: the PDF engine asserts on
+# some (" \u2029" between two lines) and none has a meaning in a report's running text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _plain(value: object) -> object:
+    """Every ``{{ value }}`` of the templates: text without control characters (a separator is a space)."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return _CONTROL.sub(lambda m: " " if m.group(0) in "\u2028\u2029\x85" else "", value)
+    return value
 
 
 def report_dir():
@@ -38,6 +53,7 @@ def environment(locale: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_plain,
     )
     env.install_gettext_translations(translator(locale), newstyle=True)
     return env

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-__all__ = ["NO_VALUE", "Grid", "Merged", "NoValue"]
+__all__ = ["NO_VALUE", "Grid", "Merged", "NoValue", "Unreadable"]
 
 
 class NoValue:
@@ -25,6 +25,15 @@ class NoValue:
 
 NO_VALUE: Final = NoValue()
 
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A cell whose saved value cannot be read (a shared-string index the file lacks, ``NaN``): only the
+    file reader sees these. ``why`` is ``"string_index"`` or ``"not_number"``, ``value`` the saved text."""
+
+    why: str
+    value: str
+
 Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based, inclusive)
 
 
@@ -32,7 +41,8 @@ Merged = tuple[int, int, int, int]  # first row, first column, last row, last co
 class Grid:
     """One sheet: ``rows[i][j]`` is the cell at sheet row ``top + i``, column ``left + j`` (1-based).
 
-    Rows are all as long as the widest (the used range is a rectangle).
+    Rows are all as long as the widest (the used range is a rectangle). Cells far beyond the data (a
+    value typed at ``XFD1048576``) are not in ``rows``: ``far`` names the first of them.
     """
 
     name: str
@@ -40,3 +50,5 @@ class Grid:
     top: int = 1
     left: int = 1
     merged: list[Merged] = field(default_factory=list)
+    far: list[tuple[int, int]] = field(default_factory=list)   # the first cells far from the data (row, col)
+    far_count: int = 0                             # how many such cells

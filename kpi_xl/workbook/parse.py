@@ -20,11 +20,14 @@ from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
 from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTING_KEYS, SETTINGS, TABLES, Column
 from kpi_xl.workbook.settings import settings_from_rows
-from kpi_xl.workbook.values import INVALID, convert_column, display
+from kpi_xl.workbook.values import INVALID, SKIPPED_EMAIL, convert_column, display, email_problem
 
-__all__ = ["SHEETS", "Parsed", "parse_by_client", "parse_grids"]
+__all__ = ["COMMENTARY_LIMIT", "SHEETS", "Parsed", "parse_by_client", "parse_grids"]
 
 SHEETS = tuple(t.sheet for t in TABLES)
+# Characters of commentary a report takes: about two pages. The PDF engine's line breaking slows with
+# the square of an unbroken run of text (5,000 characters render in about a second, 100,000 in minutes).
+COMMENTARY_LIMIT = 5_000
 
 MISSING_SHEET = N_("sheet not found: every kpi_xl workbook has the sheets {sheets}")
 REQUIRED = N_("{column} is required")
@@ -44,6 +47,10 @@ DUPLICATE_ROW = N_("the row repeats row {other} exactly (same {columns} and valu
                    "twice; delete one of them")
 SAME_KEY = N_("the row has the same {columns} as row {other} but other values: both are added up; if one "
               "replaces the other, delete it")
+COMMENTARY_TOO_LONG = N_("the commentary is {length} characters long, more than the {limit} a report holds: "
+                         "shorten it")
+FAR_CELLS = N_("cells far from the table are not read ({count} in all, the first here): clear them "
+               "(Ctrl+End in Excel goes to the last one)")
 
 
 @dataclass
@@ -193,7 +200,11 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
         names.append(grid.name if grid else spec.sheet)
         if grid is None:
             report(spec.sheet, 0, 0, ERROR, MISSING_SHEET, sheets=", ".join(SHEETS))
-        elif (at := locate(grid, spec, report)) is not None:
+            continue
+        if grid.far_count:
+            row, col = grid.far[0] if grid.far else (0, 0)
+            report(grid.name, row, col, WARNING, FAR_CELLS, count=str(grid.far_count))
+        if (at := locate(grid, spec, report)) is not None:
             tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
     settings = _settings(tables.get(SETTINGS.sheet), report)
     clients = _clients(tables.get(CLIENTS.sheet), settings, report)
@@ -259,13 +270,21 @@ def _clients(table: _Table | None, settings: Settings, report: _Report) -> dict[
                        other=cell_address(*table.cell(seen, "name")))
             continue
         emails, locale, currency = v["emails"][i], v["locale"][i], v["currency"][i]
+        commentary = _str(v["commentary"][i])
+        if len(commentary) > COMMENTARY_LIMIT:
+            table.flag(i, "commentary", ERROR, COMMENTARY_TOO_LONG, length=f"{len(commentary):,}",
+                       limit=f"{COMMENTARY_LIMIT:,}")
+            continue
         if INVALID in (emails, locale, currency) or currency is None:
             continue
         emails = emails or ()
+        for address in emails:  # kept: `send` skips it, names its cell and sends to the others
+            if email_problem(address) is not None:
+                table.flag(i, "emails", WARNING, SKIPPED_EMAIL, value=display(address))
         email_cell = f"{table.at.sheet}!{cell_address(*table.cell(i, 'emails'))}"
         clients[name] = Client(
             name, emails, locale or settings.default_locale, currency,  # type: ignore[arg-type]
-            _str(v["commentary"][i]), table.source(i), (email_cell,) * len(emails))  # type: ignore[arg-type]
+            commentary, table.source(i), (email_cell,) * len(emails))  # type: ignore[arg-type]
     return clients
 
 

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import N_
+from kpi_xl.terminal import shown
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.parse import SHEETS, Parsed, parse_by_client, parse_grids
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid, problem
@@ -105,13 +106,13 @@ def check_command(path: Path, out: TextIO) -> int:
     Exit status 1 when there is an error, 0 otherwise (warnings alone pass)."""
     _, problems = check_workbook(Path(path))
     for p in problems:
-        print(f"{p.place + ': ' if p.place else ''}{p.severity.value}: {p.message}", file=out)
+        print(shown(f"{p.place + ': ' if p.place else ''}{p.severity.value}: {p.message}"), file=out)
     errors = sum(p.severity is ERROR for p in problems)
     warnings = sum(p.severity is WARNING for p in problems)
     if problems:
-        print(f"{Path(path).name}: {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=out)
+        print(f"{shown(Path(path).name)}: {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=out)
     else:
-        print(f"{Path(path).name}: no problems", file=out)
+        print(f"{shown(Path(path).name)}: no problems", file=out)
     return 1 if errors else 0
 
 

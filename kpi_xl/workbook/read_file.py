@@ -10,6 +10,7 @@ decompression), then a look at each such cell when there are any.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Collection
@@ -19,7 +20,16 @@ from xml.etree import ElementTree
 import python_calamine
 
 from kpi_xl.core.registry import N_
-from kpi_xl.workbook.grid import NO_VALUE, Grid
+from kpi_xl.workbook.archive import (
+    ArchiveRefusedError,
+    SheetScan,
+    check_archive,
+    sanitized_copy,
+    scan_parts,
+    strings_need_fixing,
+    xml_part,
+)
+from kpi_xl.workbook.grid import NO_VALUE, Grid, Unreadable
 from kpi_xl.workbook.problems import ERROR, WorkbookInvalid, column_number, problem
 
 __all__ = ["SUFFIXES", "cannot_read", "read_file"]
@@ -28,6 +38,21 @@ SUFFIXES = (".xlsx", ".xlsm")
 CANNOT_READ = N_("cannot read {file}: {reason}")
 NOT_FOUND = N_("cannot read {file}: file not found")
 NOT_A_WORKBOOK = N_("cannot read {file}: not an .xlsx or .xlsm workbook")
+REFUSED = {
+    "bomb": N_("cannot read {file}: its part {part} would inflate to {size}, more than a workbook holds: "
+               "the file is damaged or hostile"),
+    "version": N_("cannot read {file}: its part {part} needs zip version {version}, which is not supported: "
+                  "save the workbook again in Excel"),
+    "method": N_("cannot read {file}: its part {part} is compressed or encrypted in a way that is not supported: "
+                 "save the workbook again in Excel"),
+    "doctype": N_("cannot read {file}: its part {part} declares a DOCTYPE, which workbooks never do: "
+                  "the file is damaged or hostile"),
+    "too_big": N_("cannot read {file}: the cells of {part} span {range}, too many to read: "
+                  "delete the rows and columns past the tables"),
+}
+# What reading a damaged archive can raise, from zipfile, zlib, the XML parser and calamine.
+_DAMAGED = (OSError, python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError,
+            KeyError, EOFError, NotImplementedError, ValueError, struct.error, RuntimeError, OverflowError)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -44,9 +69,11 @@ _DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
-def cannot_read(path: Path, template: str = CANNOT_READ, reason: str = "") -> WorkbookInvalid:
+def cannot_read(path: Path, template: str = CANNOT_READ, reason: str = "", **params: str) -> WorkbookInvalid:
     """The error for a file that cannot be opened at all: one problem, with no sheet."""
-    return WorkbookInvalid([problem("", 0, 0, ERROR, template, file=path.name, reason=reason)])
+    if template == CANNOT_READ:
+        params["reason"] = reason
+    return WorkbookInvalid([problem("", 0, 0, ERROR, template, file=path.name, **params)])
 
 
 def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
@@ -60,19 +87,47 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
     if not path.is_file():
         raise cannot_read(path, NOT_FOUND)
     try:
-        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
-            names = [n for n in book.sheet_names if n.strip().casefold() in wanted]
-            sheets = {n: book.get_sheet_by_name(n) for n in names}
-            grids = [_grid(name, sheet) for name, sheet in sheets.items()]
+        check_archive(path)
         with zipfile.ZipFile(path) as archive:
-            parts = _sheet_parts(archive)
+            parts = {name: member for name, member in _sheet_parts(archive).items()
+                     if name.strip().casefold() in wanted}
+            scans, strings = scan_parts(archive, set(parts.values()))
+            copy = None
+            if any(scan.needs_copy for scan in scans.values()) or strings_need_fixing(archive, strings):
+                copy = sanitized_copy(archive, scans.values(), strings)
+            try:
+                grids = _calamine(str(copy or path), wanted)
+            finally:
+                if copy is not None:
+                    copy.unlink(missing_ok=True)
             for grid in grids:
-                if grid.name in parts:
-                    _apply(grid, _special_cells(archive, parts[grid.name]))
-    except (OSError, python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError,
-            KeyError) as error:
+                scan = scans.get(parts.get(grid.name, ""))
+                if scan is not None:
+                    _apply(grid, _read_specials(archive, scan))
+                    grid.far, grid.far_count = scan.far, scan.far_count
+    except ArchiveRefusedError as refused:
+        raise cannot_read(path, REFUSED[refused.kind], **refused.params) from None
+    except _DAMAGED as error:
+        raise cannot_read(path, reason=f"{type(error).__name__}: {error}") from None
+    except BaseException as error:  # a panic inside calamine (pyo3's PanicException is a BaseException)
+        if type(error).__name__ != "PanicException":
+            raise
         raise cannot_read(path, reason=f"{type(error).__name__}: {error}") from None
     return grids
+
+
+def _calamine(path: str, wanted: Collection[str]) -> list[Grid]:
+    with python_calamine.CalamineWorkbook.from_path(path) as book:
+        names = [n for n in book.sheet_names if n.strip().casefold() in wanted]
+        sheets = {n: book.get_sheet_by_name(n) for n in names}
+        return [_grid(name, sheet) for name, sheet in sheets.items()]
+
+
+def _read_specials(archive: zipfile.ZipFile, scan: SheetScan) -> dict[tuple[int, int], object]:
+    """Error cells, formulas without value and unreadable values inside the region calamine read."""
+    found = _special_cells(archive, scan.member) if scan.has_special else {}
+    found.update((position, Unreadable(*why)) for position, why in scan.bad.items())
+    return {position: value for position, value in found.items() if scan.keeps(*position)}
 
 
 def _grid(name: str, sheet: python_calamine.CalamineSheet) -> Grid:
@@ -84,8 +139,8 @@ def _grid(name: str, sheet: python_calamine.CalamineSheet) -> Grid:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the zip member holding its XML, from the workbook part and its relationships."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    book = ElementTree.fromstring(xml_part(archive, "xl/workbook.xml"))
+    rels = ElementTree.fromstring(xml_part(archive, "xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG}Relationship")}
     parts = {}
     for sheet in book.iter(f"{_MAIN}sheet"):
@@ -97,8 +152,6 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _special_cells(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int], object]:
     """(row, column) -> error text or NO_VALUE, for every error cell and value-less formula of a sheet."""
-    if not _has_special(archive, member):
-        return {}
     xml = archive.read(member)
     data_end = m.start() if (m := _DATA_END.search(xml)) else len(xml)  # later <xm:f> are validations
     found: dict[tuple[int, int], object] = {}
@@ -129,21 +182,6 @@ def _special_cells(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, int
         elif not cached and (kind is None or kind.group(1) not in (b"str", b"inlineStr")):
             found[position] = NO_VALUE  # a formula with "" as its result is t="str": that one is a real blank
     return found
-
-
-def _has_special(archive: zipfile.ZipFile, member: str) -> bool:
-    """Streams the sheet's XML looking for a formula or an error cell, without holding it all."""
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            buffer = tail + chunk
-            end = buffer.find(b"</sheetData>")  # what follows (validations, formatting) holds no cells
-            if any(pattern.search(buffer, 0, len(buffer) if end < 0 else end) for pattern in _SPECIAL):
-                return True
-            if end >= 0:
-                return False
-            tail = chunk[-16:]
-    return False
 
 
 def _apply(grid: Grid, cells: dict[tuple[int, int], object]) -> None:

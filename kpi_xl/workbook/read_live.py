@@ -9,7 +9,12 @@ API used, and so all a stand-in needs:
 - ``used_range.options(ndim=2, err_to_str=True).value``: every value as a list of rows (floats for
   numbers, ``datetime`` for date-formatted cells, ``None`` for blanks, ``str``, ``bool``, and the
   error text such as ``"#REF!"`` for error cells);
-- ``book.fullname`` (or ``book.name``) for the data's ``source``.
+- ``book.fullname`` (or ``book.name``) for the data's ``source``;
+- only when the used range is larger than :data:`LIVE_MAX_CELLS` (one value typed at ``XFD1048576``
+  makes it 17 billion cells): ``used_range.shape``, ``sheet.tables`` (each table's ``range``, with its
+  ``row``, ``column`` and ``shape``) and ``sheet.range((row, column), (row, column))``. Then only the
+  tables' area is read (without tables: the used range's first columns and rows, up to the limit),
+  and the grid names the used range's last cell as a far cell, which ``check`` reports.
 
 Excel computes every formula before xlwings reads it, so a formula without a value cannot occur
 here. Merged cells are not looked for (an Excel table cannot contain any; reading them would take
@@ -23,7 +28,10 @@ from typing import Any
 
 from kpi_xl.workbook.grid import Grid
 
-__all__ = ["book_source", "read_live"]
+__all__ = ["LIVE_MAX_CELLS", "book_source", "read_live"]
+
+LIVE_MAX_CELLS = 5_000_000   # cells read in one go: a 100,000-row Actuals sheet is about 4 million
+_MAX_COLUMNS = 256           # without tables, the columns read of an oversized used range
 
 
 def read_live(book: Any, wanted: Collection[str]) -> list[Grid]:
@@ -34,9 +42,34 @@ def read_live(book: Any, wanted: Collection[str]) -> list[Grid]:
         if name.strip().casefold() not in wanted:
             continue
         used = sheet.used_range
+        height, width = getattr(used, "shape", (0, 0))
+        if height * width > LIVE_MAX_CELLS:
+            grids.append(_table_area(sheet, name, int(used.row), int(used.column), height, width))
+            continue
         values = used.options(ndim=2, err_to_str=True).value
         grids.append(Grid(name, [list(row) for row in values or []], int(used.row), int(used.column)))
     return grids
+
+
+def _table_area(sheet: Any, name: str, top: int, left: int, height: int, width: int) -> Grid:
+    """An oversized used range: the area of the sheet's tables only, the used range's end a far cell."""
+    boxes = []
+    for table in getattr(sheet, "tables", None) or []:
+        area = table.range
+        rows, columns = area.shape
+        boxes.append((int(area.row), int(area.column), int(area.row) + rows - 1, int(area.column) + columns - 1))
+    if boxes:
+        r1, c1 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        r2, c2 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    else:
+        r1, c1 = top, left
+        c2 = left + min(width, _MAX_COLUMNS) - 1
+        r2 = top + min(height, LIVE_MAX_CELLS // (c2 - c1 + 1)) - 1
+    r2 = min(r2, r1 + LIVE_MAX_CELLS // (c2 - c1 + 1) - 1)   # tables too big to read: their first rows
+    values = sheet.range((r1, c1), (r2, c2)).options(ndim=2, err_to_str=True).value
+    grid = Grid(name, [list(row) for row in values or []], r1, c1)
+    grid.far, grid.far_count = [(top + height - 1, left + width - 1)], 1
+    return grid
 
 
 def book_source(book: Any) -> str:

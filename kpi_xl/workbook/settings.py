@@ -30,6 +30,7 @@ from kpi_xl.workbook.values import (
     AmbiguousNumberError,
     convert_column,
     display,
+    email_problem,
     number_from_text,
 )
 
@@ -78,7 +79,7 @@ def _port(value: object) -> object:
 
 def _month(value: object) -> object:
     if isinstance(value, dt.date):
-        return f"{value.year:04d}-{value.month:02d}"
+        value = f"{value.year:04d}-{value.month:02d}"
     if type(value) is str:
         try:
             return str(Month.parse(value))
@@ -101,7 +102,9 @@ def _locale(value: object) -> object:
 
 def _email(value: object) -> object:
     (found,), issues = convert_column([value], Kind.EMAILS, "")
-    return found[0] if not issues and found and len(found) == 1 else _BAD  # type: ignore[index]
+    if issues or not found or len(found) != 1 or email_problem(found[0]) is not None:  # type: ignore[arg-type]
+        return _BAD
+    return found[0]  # type: ignore[index]
 
 
 def _choice(key: str) -> Callable[[object], object]:

@@ -36,8 +36,9 @@ from kpi_xl.cells import EXCEL_ERRORS
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import date_from_text, excel_serial_date
 from kpi_xl.core.registry import N_, get
+from kpi_xl.emails import parse_address, split_addresses
 from kpi_xl.i18n import SUPPORTED_LOCALES, resolve_locale
-from kpi_xl.workbook.grid import NO_VALUE
+from kpi_xl.workbook.grid import NO_VALUE, Unreadable
 from kpi_xl.workbook.schema import Kind
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Issue",
     "convert_column",
     "display",
+    "email_problem",
     "is_blank",
     "number_from_text",
 ]
@@ -75,10 +77,15 @@ AMBIGUOUS_NUMBER = N_("{column} must be a number, got {value}, which reads as a 
 NOT_DATE = N_("{column} must be a date, got {value}")
 ERROR_CELL = N_("the cell shows the error {value}: correct or clear it")
 FORMULA_NO_VALUE = N_("formula has no computed value: open and save the workbook in Excel")
+UNREADABLE = {
+    "string_index": N_("the cell refers to shared string {value}, which the file does not hold: the file is damaged"),
+    "not_number": N_("the cell holds {value}, which is not a number: the file is damaged"),
+}
 UNKNOWN_KPI = N_("unknown KPI code {value}")
 UNKNOWN_LOCALE = N_("unknown locale {value}: use one of {choices}")
 UNKNOWN_CURRENCY = N_("unknown currency {value}: use an ISO 4217 code such as EUR, USD or BRL")
 BAD_EMAIL = N_("malformed e-mail address {value}")
+SKIPPED_EMAIL = N_("malformed e-mail address {value}: nothing is sent to it until it is corrected")
 EMAIL_LINE_BREAK = N_("e-mail address {value} contains a line break: separate addresses with ;")
 
 _CURRENCIES = frozenset(list_currencies())
@@ -166,6 +173,8 @@ def _special(value: object) -> object:
         return INVALID
     if value is NO_VALUE:
         return _Bad((FORMULA_NO_VALUE, {}))
+    if type(value) is Unreadable:
+        return _Bad((UNREADABLE[value.why], {"value": display(value.value)}))
     if type(value) is str and value in EXCEL_ERRORS:
         return _Bad((ERROR_CELL, {"value": value}))
     return None
@@ -267,12 +276,9 @@ def _currency(value: object, column: str) -> object:
     return code if code in _CURRENCIES else _Bad((UNKNOWN_CURRENCY, {"value": display(value)}))
 
 
-_LOCAL = re.compile(r"[^\s@<>(),;:\"\[\]\\]+")
-_DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
-
-
 def _emails(value: object, column: str) -> object:
-    """Addresses separated by ; or , -> a tuple; each malformed address is its own issue."""
+    """Addresses separated by ; or , -> a tuple of their texts. A line break is an error (a header
+    injection); whether each is a well-formed address is :func:`email_problem`'s to say."""
     if is_blank(value):
         return None
     if (special := _special(value)) is not None:
@@ -280,20 +286,25 @@ def _emails(value: object, column: str) -> object:
     if type(value) is not str:
         return _Bad((BAD_EMAIL, {"value": display(value)}))
     addresses, issues = [], []
-    for part in re.split(r"[;,]", value.strip(" \t")):  # type: ignore[union-attr]
-        address = part.strip(" \t")
-        if not address:
-            continue
+    for address in split_addresses(value.strip(" \t")):  # type: ignore[union-attr]
         if "\r" in address or "\n" in address:
             issues.append((EMAIL_LINE_BREAK, {"value": display(address)}))
             continue
-        local, _, domain = address.rpartition("@")
-        if (not _LOCAL.fullmatch(local) or ".." in local or local.startswith(".") or local.endswith(".")
-                or not _DOMAIN.fullmatch(domain)):
-            issues.append((BAD_EMAIL, {"value": display(address)}))
-            continue
         addresses.append(address)
     return _Bad(*issues) if issues else (tuple(addresses) or None)
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` is no e-mail address (the rule ``kpi-xl send`` applies), None when it is one.
+
+    >>> email_problem('"Díaz, Ana" <ana@acme.example>'), email_problem("ana@acme") is not None
+    (None, True)
+    """
+    try:
+        parse_address(address)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 _BY_KIND: dict[Kind | None, Callable[[object, str], object]] = {
