@@ -135,7 +135,7 @@ XML_CASES: dict[str, Callable[[dict[str, bytes]], None]] = {
     "shared string index past the end": _sheet_replace("Clients", rb'(<c r="A2" t="s"><v>)\d+(</v>)',
                                                        rb"\g<1>999999999\g<2>"),
     "NaN date serial": _sheet_replace("Actuals", rb'(<c r="A2"[^>]*><v>)[^<]+(</v>)', rb"\g<1>NaN\g<2>"),
-    "inf measure": _sheet_replace("Actuals", rb'(<c r="E2"[^>]*><v>)[^<]+(</v>)', rb"\g<1>-inf\g<2>"),
+    "inf measure": _sheet_replace("Actuals", rb'(<c r="F2"[^>]*><v>)[^<]+(</v>)', rb"\g<1>-inf\g<2>"),
     "report_period 0000-01": _replace("xl/sharedStrings.xml", b"<t>2026-09</t>", b"<t>0000-01</t>"),
     "report_period 9999-12": _replace("xl/sharedStrings.xml", b"<t>2026-09</t>", b"<t>9999-12</t>"),
     "target 1e308": _sheet_replace("Goals", rb'(<c r="F3"[^>]*><v>)[^<]+(</v>)', rb"\g<1>1e308\g<2>"),

@@ -63,7 +63,7 @@ def test_every_hostile_file_ends_in_a_result_or_a_located_error(corpus, tmp_path
     ("shared_string_index_1", 'Clients!A2: error: the cell refers to shared string "-1"'),
     ("shared_string_index_past", 'Clients!A2: error: the cell refers to shared string "999999999"'),
     ("nan_date_serial", 'Actuals!A2: error: the cell holds "NaN", which is not a number'),
-    ("inf_measure", 'Actuals!E2: error: the cell holds "-inf", which is not a number'),
+    ("inf_measure", 'Actuals!F2: error: the cell holds "-inf", which is not a number'),
     ("report_period_0000", 'Settings!B4: error: report_period must be a month like 2026-09, got "0000-01"'),
     ("billion_laughs_in_sharedstrings", "its part xl/sharedStrings.xml declares a DOCTYPE"),
     ("billion_laughs_in_workbook", "its part xl/workbook.xml declares a DOCTYPE"),
