@@ -72,6 +72,7 @@ class ActualsView:
         self._rows = wanted
         self._every_channel = channel is None
         self._measures = actuals.measures
+        self._custom = actuals.custom
         # A view reads a few of the ~34 measures: each column is copied the first time it is asked for.
         self._columns: dict[str, list[float | None]] = {}
 
@@ -110,7 +111,8 @@ class ActualsView:
         """One measure over the window; None when no row in it has a value."""
         lo, hi = self._bounds(start, end)
         column = self._column(measure)
-        aggregation = MEASURES[measure].aggregation
+        known = MEASURES.get(measure)
+        aggregation = known.aggregation if known is not None else self._custom.get(measure, Aggregation.SUM)
         if aggregation is Aggregation.SUM:
             values = [v for v in column[lo:hi] if v is not None]
             return math.fsum(values) if values else None

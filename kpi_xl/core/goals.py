@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kpi_xl.core.aggregate import ActualsView
 from kpi_xl.core.errors import KpiError
@@ -281,10 +281,12 @@ def _progress(kpi: Kpi, actual: float, forecast: float | None, target: float, ba
 
 
 def evaluate_goal(
-    goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS
+    goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS,
+    kpis: Mapping[str, Kpi] | None = None,
 ) -> GoalStatus:
-    """Everything about one goal on ``as_of``: baseline, target, actual, pace, status, findings."""
-    kpi = get(goal.kpi)
+    """Everything about one goal on ``as_of``: baseline, target, actual, pace, status, findings.
+    ``kpis``: the workbook's own KPIs by code (Custom KPIs sheet)."""
+    kpi = (kpis or {}).get(goal.kpi) or get(goal.kpi)
     findings: list[Finding] = []
     if goal.channel and goal.channel not in view.channels():
         findings.append(Finding("specific", "warning", N_("No Actuals rows for the channel {channel}."),
@@ -355,5 +357,5 @@ def evaluate_goals(data: WorkbookData, as_of: dt.date, client: str | None = None
         key = (goal.client, goal.channel or None)
         if key not in views:
             views[key] = ActualsView(data.actuals, goal.client, goal.channel or None)
-        results.append(evaluate_goal(goal, views[key], as_of, data.settings))
+        results.append(evaluate_goal(goal, views[key], as_of, data.settings, data.kpis))
     return results
