@@ -65,7 +65,7 @@ EXPECTED_OPERATOR = N_("an operator (+ - * /) expected at character {position}")
 UNMATCHED_CLOSE = N_("unmatched ) at character {position}")
 MISSING_CLOSE = N_("missing ) at character {position}")
 UNKNOWN_MEASURE = N_("unknown measure {name} at character {position}")
-TOO_LONG = N_("the formula is too long: at most {limit} numbers, measures and operators")
+TOO_LONG = N_("the formula is too long at character {position}: at most {limit} numbers, measures and operators")
 TOO_DEEP = N_("too many nested parentheses or signs at character {position}")
 
 
