@@ -93,7 +93,7 @@ def test_each_formula_error_is_located(text, template, position):
     assert f"at character {position}" in str(caught.value) or template == custom.EMPTY
 
 
-ALPHABET = st.sampled_from(list("()+-*/×÷−.0123456789 _abcxyz\t%$é") + ["cost", "video_views", "1e3"])
+ALPHABET = st.sampled_from([*list("()+-*/×÷−.0123456789 _abcxyz\t%$é"), "cost", "video_views", "1e3"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -124,3 +124,90 @@ def test_a_goal_on_a_custom_kpi(actuals):
     assert status.actual == pytest.approx(0.1)     # 250 / 2,500
     # from 0.12 down to 0.10 of the way to 0.09: two thirds
     assert status.progress == pytest.approx(2 / 3)
+
+
+# --- the workbook: the Custom KPIs sheet, extra Actuals columns, check -------------------------------
+
+def _book(measures: list[list[object]], kpis: list[list[object]], goal_kpi: str = "CPV",
+          views_header: str = "Video views"):
+    from workbook_factory import SheetSpec, actuals_row, sample_book
+
+    from kpi_xl.workbook.schema import CUSTOM_KPIS, CUSTOM_MEASURES
+    book = sample_book()
+    width = max(len(measures[0]) if measures else 0, 3) + 1
+    rows = [[*CUSTOM_MEASURES.headers, None, *CUSTOM_KPIS.headers]]
+    for i in range(max(len(measures), len(kpis))):
+        left = measures[i] if i < len(measures) else [None] * 3
+        right = kpis[i] if i < len(kpis) else [None] * 7
+        rows.append([*left, *([None] * (width - len(left))), *right])
+    book["Custom KPIs"] = SheetSpec(rows)
+    actuals = book["Actuals"].rows
+    actuals[0] = [*actuals[0], views_header, "Followers"]
+    extra = {1: [2000, 5000], 2: [500, 5100]}
+    for i in range(1, len(actuals)):
+        actuals[i] = [*actuals[i], *extra.get(i, [None, None])]
+    actuals.append([*actuals_row(D(2026, 9, 3), "Acme", "Search", None, cost=30), None, 5250])
+    book["Goals"].rows.append(["Acme", goal_kpi, None, 0.12, None, 0.09, D(2026, 9, 1), D(2026, 9, 30),
+                               "Cheaper views", "Ana", None, None])
+    return book
+
+
+MEASURE_ROWS = [["Video views", "sum", "Views of 2 s or more"], ["Followers", "LAST", None]]
+KPI_ROWS = [["CPV", "Coste por visualización", "cost / video_views", "currency", "lower", "awareness",
+             "Lo que cuesta una visualización"]]
+
+
+def test_the_sheet_defines_measures_and_kpis_read_from_extra_actuals_columns():
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    data, problems = check_workbook(fake_book(_book(MEASURE_ROWS, KPI_ROWS)))
+    assert [p for p in problems if p.severity.value == "error"] == []
+    assert data.actuals.custom == {"video_views": Aggregation.SUM, "followers": Aggregation.LAST}
+    assert data.actuals.measures["video_views"][:2] == [2000.0, 500.0]
+    kpi = data.kpis["CPV"]
+    assert (kpi.name, kpi.description, kpi.source) == ("Coste por visualización", "Lo que cuesta una visualización",
+                                                      "Custom KPIs!E2")
+    goal = data.goals[-1]
+    assert goal.kpi == "CPV"
+    view = ActualsView(data.actuals, "Acme")
+    # cost 120.5 + 99.5 + 30 = 250 over 2,500 views
+    assert view.value(kpi, D(2026, 9, 1), D(2026, 9, 30)) == pytest.approx(0.1)
+    assert view.total("followers", D(2026, 9, 1), D(2026, 9, 30)) == 5250.0
+
+
+def test_a_workbook_without_the_sheet_still_reads():
+    from workbook_factory import fake_book, sample_book
+
+    from kpi_xl.workbook.read import check_workbook
+    data, _problems = check_workbook(fake_book(sample_book()))
+    assert data is not None and data.kpis == {} and data.actuals.custom == {}
+
+
+@pytest.mark.parametrize(("measures", "kpis", "place", "message"), [
+    (MEASURE_ROWS, [["CPV", "n", "cost / (video_views", "currency", "lower", "awareness", None]],
+     "Custom KPIs!G2", "missing ) at character 20"),
+    (MEASURE_ROWS, [["CPV", "n", "cost / views", "currency", "lower", "awareness", None]],
+     "Custom KPIs!G2", "unknown measure views at character 8"),
+    (MEASURE_ROWS, [["CPA", "n", "cost / video_views", "currency", "lower", "awareness", None]],
+     "Custom KPIs!E2", 'code "CPA" is a built-in KPI: choose another code'),
+    (MEASURE_ROWS, [*KPI_ROWS, ["cpv", "n", "cost", "currency", "lower", "awareness", None]],
+     "Custom KPIs!E3", 'code "cpv" is defined twice (first at E2)'),
+    ([*MEASURE_ROWS, ["Downloads", None, None]], KPI_ROWS,
+     "Custom KPIs!A4", 'the Actuals table has no column "Downloads": add it, its values are this measure'),
+    ([*MEASURE_ROWS, ["Cost", None, None]], KPI_ROWS,
+     "Custom KPIs!A4", '"Cost" is already a column of the Actuals table: give the custom measure another name'),
+    ([*MEASURE_ROWS, ["video  views", None, None]], KPI_ROWS,
+     "Custom KPIs!A4", 'measure "video  views" is declared twice (first at A2)'),
+    ([["Video views", "average", None], ["Followers", "last", None]], KPI_ROWS,
+     "Custom KPIs!B2", 'aggregation must be one of sum, first, last, got "average"'),
+    (MEASURE_ROWS, [["CPV", "n", "cost / video_views", "euros", "lower", "awareness", None]],
+     "Custom KPIs!H2", 'unit must be one of currency, percent, ratio, count, seconds, score, got "euros"'),
+])
+def test_check_names_each_problem_at_its_cell(measures, kpis, place, message):
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    data, problems = check_workbook(fake_book(_book(measures, kpis)))
+    assert data is None
+    assert (place, message) in [(p.place, p.message) for p in problems]

@@ -145,7 +145,7 @@ class _Parser:
     def unary(self, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise self.fail(TOO_DEEP)
-        kind, value, position = self.peek()
+        kind, value, _position = self.peek()
         if kind == "op" and value in ("-", "+"):
             self.i += 1
             inner = self.unary(depth + 1)
