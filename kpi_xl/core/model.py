@@ -134,6 +134,8 @@ class WorkbookData:
     source: str = ""  # the file path, or the workbook's name in Excel
     #: The workbook's own KPIs (Custom KPIs sheet) by code; built-in codes are in the registry.
     kpis: dict[str, Kpi] = field(default_factory=dict)
+    #: The custom measures' Actuals headers and descriptions by key (``video_views``: ("Video views", "...")).
+    custom_measures: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def kpi(self, code: str) -> Kpi:
         """The KPI of a goal's code: the workbook's own, or the registry's."""

@@ -48,6 +48,7 @@ class Custom:
     """What the sheet defines: measure key -> (header, aggregation, where declared), KPIs by code."""
 
     measures: dict[str, tuple[str, Aggregation, tuple[int, int]]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
     kpis: dict[str, CustomKpi] = field(default_factory=dict)
     sheet: str = ""
     declared: set[str] = field(default_factory=set)   # every code of the sheet, valid or not
@@ -110,6 +111,8 @@ def _measures(table: object, custom: Custom) -> None:
             table.flag(i, "measure", ERROR, DUPLICATE_MEASURE, value=display(header), other=other)  # type: ignore[attr-defined]
         elif aggregation is not None:
             custom.measures[key] = (" ".join(header.split()), Aggregation(aggregation), table.cell(i, "measure"))  # type: ignore[attr-defined]
+            description = v["description"][i]
+            custom.descriptions[key] = description if type(description) is str else ""
 
 
 def _kpis(table: object, custom: Custom) -> None:

@@ -226,7 +226,8 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
     problems = sort_problems(report.problems, names)
     if report.has_errors:
         return None, problems, tables
-    return WorkbookData(clients, goals, actuals, settings, source, dict(custom.kpis)), problems, tables
+    declared = {key: (header, custom.descriptions.get(key, "")) for key, (header, _, _) in custom.measures.items()}
+    return WorkbookData(clients, goals, actuals, settings, source, dict(custom.kpis), declared), problems, tables
 
 
 _GOALS_TEXT = Table(GOALS.sheet, GOALS.name, tuple(

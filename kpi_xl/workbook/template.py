@@ -34,6 +34,9 @@ from kpi_xl.workbook.schema import (
     ACTUALS,
     CLIENTS,
     CONFIG_SHEET,
+    CUSTOM_KPIS,
+    CUSTOM_MEASURES,
+    CUSTOM_SHEET,
     DASHBOARD_SHEET,
     GOALS,
     SETTING_CHOICES,
@@ -59,6 +62,8 @@ _DASH = {"client": "dash_client", "channel": "dash_channel", "start": "dash_from
 DASHBOARD_KPI_ROW = 9            # 0-based row of the Dashboard's KPI header; one KPI per row below
 ACTUAL = N_("Actual")            # the Goals column with the KPI to date, in plain Excel
 _HEADER_ROW = 0
+CUSTOM_SLOTS = 20                # rows of the KPI list that follow the Custom KPIs sheet's codes
+_CUSTOM_ROWS = 200               # rows of the Custom KPIs tables with dropdowns
 
 # Choices of settings whose values are a closed list (checked again by the reader).
 _SETTING_CHOICES: Mapping[str, Sequence[str]] = {"default_locale": SUPPORTED_LOCALES, **SETTING_CHOICES}
@@ -216,6 +221,7 @@ class _Writer:
         self.table_sheet(SETTINGS, [{"key": key, "value": value} for key, value in self.settings.items()],
                          extra=[(_("Help"), [_(help_text) for _default, help_text in SETTING_KEYS.values()])])
         self.settings_validation()
+        self.custom_sheet()
         self.lists()
         config = self.wb.add_worksheet(CONFIG_SHEET)
         config.write_string(0, 0, "UDF Modules")   # read by xlwings: where the =KPI_* functions live
@@ -274,7 +280,7 @@ class _Writer:
         """Dropdowns and type checks on every data row; Excel extends them as the table grows."""
         _ = self._
         clients = f'=INDIRECT("{_column(CLIENTS, CLIENTS.column("name").header)}")'
-        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${len(KPIS) + 1}"
+        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${len(KPIS) + CUSTOM_SLOTS + 1}"
         for c, column in enumerate(table.columns):
             if column.kind is Kind.LOCALE:
                 rule = {"validate": "list", "source": list(SUPPORTED_LOCALES)}
@@ -313,7 +319,10 @@ class _Writer:
              **{m: column[i] for m, column in actuals.measures.items()}}
             for i in range(len(actuals))
         ]
-        self.table_sheet(ACTUALS, rows).freeze_panes(_HEADER_ROW + 1, 2)
+        # The custom measures' columns (Custom KPIs sheet) follow the built-in ones.
+        extra = [(self.data.custom_measures.get(key, (key.replace("_", " ").capitalize(), ""))[0],
+                  actuals.measures[key]) for key in actuals.custom]
+        self.table_sheet(ACTUALS, rows, extra=extra).freeze_panes(_HEADER_ROW + 1, 2)
 
     def goals(self) -> None:
         goals = self.data.goals
@@ -419,9 +428,44 @@ class _Writer:
                 cells += [ACTUALS.column(measure).header, MEASURES[measure].aggregation.value]
             for c, text in enumerate(cells):
                 sheet.write_string(r, c, text)
-        sheet.add_table(0, 0, len(KPIS), len(headers) - 1,
+        # The Custom KPIs sheet's codes, as typed there: the Goals dropdown offers them too.
+        codes = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('code').header}]"
+        names = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('name').header}]"
+        for k in range(1, CUSTOM_SLOTS + 1):
+            sheet.write_formula(len(KPIS) + k, 0, f'=IFERROR(UPPER(TRIM(INDEX({codes},{k})))&"","")', None, "")
+            sheet.write_formula(len(KPIS) + k, 1, f'=IFERROR(INDEX({names},{k})&"","")', None, "")
+        sheet.add_table(0, 0, len(KPIS) + CUSTOM_SLOTS, len(headers) - 1,
                         {"name": KPI_LIST, "columns": [{"header": h} for h in headers]})
         sheet.hide()
+
+    def custom_sheet(self) -> None:
+        """The Custom KPIs sheet: the workbook's own measures (tblMeasures) and KPIs (tblKpis), side by
+        side, with help on each header and dropdowns for the closed choices."""
+        _ = self._
+        sheet = self.wb.add_worksheet(CUSTOM_SHEET)
+        measures = [[header, self.data.actuals.custom.get(key, Aggregation.SUM).value, description]
+                    for key, (header, description) in self.data.custom_measures.items()]
+        kpis = [[k.code, k.name, k.formula_text(), k.unit.value, k.direction.value, k.stage.value, k.description]
+                for k in self.data.kpis.values()]
+        choices = {"aggregation": [a.value for a in Aggregation], "unit": [u.value for u in Unit],
+                   "better": ["higher", "lower"], "stage": [s.value for s in STAGE_NAMES]}
+        for table, rows, left in ((CUSTOM_MEASURES, measures, 0), (CUSTOM_KPIS, kpis, len(CUSTOM_MEASURES.columns) + 1)):
+            for r, row in enumerate(rows, start=_HEADER_ROW + 1):
+                for c, value in enumerate(row):
+                    _write_value(sheet, r, left + c, value, None)
+            last = _HEADER_ROW + max(len(rows), 1)
+            sheet.add_table(_HEADER_ROW, left, last, left + len(table.columns) - 1, {
+                "name": table.name, "style": "Table Style Medium 2",
+                "columns": [{"header": c.header} for c in table.columns]})
+            for c, column in enumerate(table.columns, start=left):
+                sheet.set_column(c, c, 40 if column.key in ("description", "formula", "name") else 14)
+                sheet.write_comment(_HEADER_ROW, c, _(column.doc), {"author": "kpi_xl", "x_scale": 2.5, "y_scale": 1.5})
+                if column.key in choices:
+                    sheet.data_validation(_HEADER_ROW + 1, c, _CUSTOM_ROWS, c, {
+                        "validate": "list", "source": choices[column.key],
+                        "error_message": _("Pick a value from the list.")})
+        sheet.set_column(len(CUSTOM_MEASURES.columns), len(CUSTOM_MEASURES.columns), 3)
+        sheet.freeze_panes(_HEADER_ROW + 1, 0)
 
     # --- dashboard ---
 
