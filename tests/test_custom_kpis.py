@@ -8,6 +8,7 @@ import pickle
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from report_fixtures import no_weasyprint_warnings, pdf_text
 
 from kpi_xl.core import custom
 from kpi_xl.core.aggregate import ActualsView
@@ -16,6 +17,7 @@ from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import Actuals, Goal, Settings, WorkbookData
 from kpi_xl.core.registry import MEASURES, Aggregation
 
+assert no_weasyprint_warnings  # imported for pytest: it fails any test during which WeasyPrint warns
 D = dt.date
 CUSTOM = {"video_views": Aggregation.SUM, "followers": Aggregation.LAST}
 
@@ -211,3 +213,38 @@ def test_check_names_each_problem_at_its_cell(measures, kpis, place, message):
     data, problems = check_workbook(fake_book(_book(measures, kpis)))
     assert data is None
     assert (place, message) in [(p.place, p.message) for p in problems]
+
+
+# --- a goal on a custom KPI through goals --json and into the PDF ------------------------------------
+
+@pytest.fixture(scope="module")
+def custom_file(tmp_path_factory):
+    from workbook_factory import write_xlsx
+    return write_xlsx(_book(MEASURE_ROWS, KPI_ROWS), tmp_path_factory.mktemp("custom") / "custom.xlsx")
+
+
+def test_goals_json_reports_the_custom_goal(custom_file):
+    import io
+    import json
+
+    from kpi_xl import cli
+    out = io.StringIO()
+    assert cli.main(["goals", str(custom_file), "--json", "--client", "Acme", "--as-of", "2026-09-03"], out=out) == 0
+    (record,) = [r for r in json.loads(out.getvalue()) if r["kpi"] == "CPV"]
+    # cost 120.5 + 99.5 + 30 = 250 over 2,000 + 500 video views; from 0.12 to 0.10 of the way to 0.09
+    assert (record["unit"], record["baseline"], record["target"]) == ("currency", 0.12, 0.09)
+    assert record["actual"] == pytest.approx(0.1)
+    assert record["progress"] == pytest.approx(2 / 3)
+    assert record["source"] == "Goals!A5"
+
+
+def test_the_pdf_shows_the_custom_kpi_as_written_and_its_formula(custom_file):
+    from kpi_xl.core.periods import Month
+    from kpi_xl.report import render_report_pdf
+    from kpi_xl.workbook.read import read_workbook
+    data = read_workbook(custom_file)
+    text = pdf_text(render_report_pdf(data, "Acme", Month(2026, 9), "pl_PL", as_of=D(2026, 9, 3)))
+    # The stage section and the appendix, in a Polish report, in the workbook's own words.
+    assert text.count("Coste por visualización") >= 3
+    assert "Lo que cuesta una visualización" in text
+    assert "cost / video_views" in text
