@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.custom import custom_kpi
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.periods import Month, shift_year
-from kpi_xl.core.custom import custom_kpi
 from kpi_xl.core.registry import Aggregation, get
 
 __all__ = ["CPV", "HISTORY_MONTHS", "demo_data", "write_demo"]

@@ -248,3 +248,31 @@ def test_the_pdf_shows_the_custom_kpi_as_written_and_its_formula(custom_file):
     assert text.count("Coste por visualización") >= 3
     assert "Lo que cuesta una visualización" in text
     assert "cost / video_views" in text
+
+
+# --- =KPI_CUSTOM in Excel ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("cost / video_views", [[100.0], [None], [150.0]], [[2000.0], ["n/a"], [500.0]]), 0.1),  # ranges as SUM
+    (("cost / video_views", 250, 2500), 0.1),                     # Lite's whole numbers
+    (("(revenue - cost) / cost", 1500.0, 1000.0), 0.5),           # revenue first: its first appearance
+    (("video_views / impressions * 100", 2500.0, 20000.0), 12.5),
+    (("  followers ", [[5000.0, 5250.0]]), 10250.0),              # one measure: its total
+    (("cost / video_views", 100.0, 0.0), "#DIV/0!"),
+    (("cost / video_views", 100.0, "#REF!"), "#REF!"),
+    (("cost / (video_views", 100.0, 5.0), "#VALUE!"),             # a formula that cannot be read
+    (("cost / video_views", 100.0, 5.0, 7.0), "#VALUE!"),         # a value too many
+    ((None, 100.0), "#VALUE!"),
+    (("cost / video_views", "ten", 5.0), "#VALUE!"),
+])
+def test_kpi_custom_in_a_cell(args, expected):
+    from kpi_xl.udfs import KPI_CUSTOM
+    result = KPI_CUSTOM(*args)
+    assert result == (pytest.approx(expected) if isinstance(expected, float) else expected)
+
+
+def test_kpi_custom_help_documents_the_order_of_the_values():
+    from kpi_xl.udf_base import HELP
+    doc, arguments = HELP["KPI_CUSTOM"]
+    assert "order the measures first appear" in doc
+    assert list(arguments) == ["formula", *(f"value{k}" for k in range(1, 9))]

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.custom import CustomKpi
 from kpi_xl.core.model import Client, WorkbookData
 from kpi_xl.core.periods import Month
-from kpi_xl.core.custom import CustomKpi
 from kpi_xl.core.registry import (
     DIRECTION_NAMES,
     PAID_NOTE,

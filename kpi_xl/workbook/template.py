@@ -449,7 +449,8 @@ class _Writer:
                 for k in self.data.kpis.values()]
         choices = {"aggregation": [a.value for a in Aggregation], "unit": [u.value for u in Unit],
                    "better": ["higher", "lower"], "stage": [s.value for s in STAGE_NAMES]}
-        for table, rows, left in ((CUSTOM_MEASURES, measures, 0), (CUSTOM_KPIS, kpis, len(CUSTOM_MEASURES.columns) + 1)):
+        beside = len(CUSTOM_MEASURES.columns) + 1   # one spacer column between the tables
+        for table, rows, left in ((CUSTOM_MEASURES, measures, 0), (CUSTOM_KPIS, kpis, beside)):
             for r, row in enumerate(rows, start=_HEADER_ROW + 1):
                 for c, value in enumerate(row):
                     _write_value(sheet, r, left + c, value, None)
