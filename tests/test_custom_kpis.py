@@ -276,3 +276,52 @@ def test_kpi_custom_help_documents_the_order_of_the_values():
     doc, arguments = HELP["KPI_CUSTOM"]
     assert "order the measures first appear" in doc
     assert list(arguments) == ["formula", *(f"value{k}" for k in range(1, 9))]
+
+
+# --- targets held against the budget (the README's worked example) -----------------------------------
+
+def _history() -> Actuals:
+    # Monthly rows, March to August 2026: the best cost per session is March's 4,200 / 10,000 = 0.42;
+    # August, the latest month, cost 5,000 for 10,000 sessions.
+    costs = {3: 4_200.0, 4: 5_000.0, 5: 5_200.0, 6: 4_800.0, 7: 5_100.0, 8: 5_000.0}
+    return Actuals.from_rows([{"date": D(2026, m, 1), "client": "A", "channel": "Search", "cost": cost,
+                               "sessions": 10_000.0, "video_views": 25_000.0} for m, cost in costs.items()],
+                             custom=CUSTOM)
+
+
+@pytest.mark.parametrize(("code", "target", "planned", "expected"), [
+    # +100 % sessions on +10 % budget (5,500 / 5,000): 5,500 / 0.42 = 13,095 sessions at most, +30.95 %
+    ("SESSIONS", 20_000.0, 5_500.0, (1.0, 0.1, 5_500 / 0.42 / 10_000 - 1, 0.42)),
+    ("SESSIONS", 13_000.0, 5_500.0, None),              # 13,000 <= 13,095: the budget can buy it
+    ("SESSIONS", 20_000.0, None, None),                 # no planned cost: no check
+    ("SESSIONS", 20_000.0, 9_000.0, None),              # 9,000 / 0.42 = 21,429 sessions
+    # a custom summed measure: best 4,200 / 25,000 = 0.168 per view; 5,500 buys 32,738 views, +30.95 %
+    ("VIEWS", 50_000.0, 5_500.0, (1.0, 0.1, 5_500 / 0.168 / 25_000 - 1, 0.168)),
+    ("CPV", 0.1, 5_500.0, None),                        # a ratio: no volume to buy
+])
+def test_the_budget_check(code, target, planned, expected):
+    from kpi_xl.core import budget
+    from kpi_xl.core.goals import evaluate_goal
+    from kpi_xl.core.registry import get
+    kpis = {"VIEWS": custom_kpi("VIEWS", "Views", "video_views", "count", "higher", "awareness", aggregations=CUSTOM),
+            "CPV": custom_kpi("CPV", "CPV", "cost / video_views", "currency", "lower", "awareness",
+                              aggregations=CUSTOM)}
+    kpi = kpis.get(code) or get(code)
+    baseline = {"SESSIONS": 10_000.0, "VIEWS": 25_000.0, "CPV": 0.2}[code]
+    goal = Goal("A", code, D(2026, 9, 1), D(2026, 9, 30), baseline=baseline, target=target, objective="Grow",
+                planned_cost=planned)
+    status = evaluate_goal(goal, ActualsView(_history(), "A"), D(2026, 9, 10), kpis=kpis)
+    found = [f for f in status.findings if f.message == budget.BEYOND_BUDGET]
+    if expected is None:
+        assert found == []
+        return
+    (finding,) = found
+    need, spend, most, best = expected
+    assert finding.values["need"].value == pytest.approx(need)
+    assert finding.values["budget"].value == pytest.approx(spend)
+    assert finding.values["most"].value == pytest.approx(most)
+    assert finding.values["best"].value == pytest.approx(best)
+    assert status.kpi is kpi
+    text = finding.text(fmt=lambda q: f"{q.value:.0%}" if q.unit.value == "percent" else f"{q.value:.2f}")
+    assert text.startswith(f"Beyond the budget: the target needs a 100% change in {kpi.measures[0].replace('_', ' ')}"
+                           " on a 10% change in spend")

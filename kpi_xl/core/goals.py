@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.budget import budget_check
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Goal, Settings, WorkbookData
 from kpi_xl.core.periods import Month, days_between, shift_year
@@ -314,6 +315,9 @@ def evaluate_goal(
         achievability, more = judge_achievability(
             view, kpi, goal, baseline, target, year_on_year=source == "same_period_last_year")
         findings.extend(more)
+        beyond = budget_check(view, kpi, goal.start, goal.end, goal.planned_cost, baseline, target)
+        if beyond is not None:
+            findings.append(beyond)
 
     started = as_of >= goal.start
     actual = view.value(kpi, goal.start, min(as_of, goal.end)) if started else None

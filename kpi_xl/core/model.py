@@ -58,6 +58,7 @@ class Goal:
     owner: str = ""
     notes: str = ""
     source: str = ""              # "Goals!A7"
+    planned_cost: float | None = None  # the spend planned for the window (optional): the budget check
 
     @property
     def label(self) -> str:

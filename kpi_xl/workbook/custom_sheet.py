@@ -21,7 +21,12 @@ from kpi_xl.workbook.problems import ERROR, cell_address
 from kpi_xl.workbook.schema import ACTUALS, CUSTOM_KPIS, CUSTOM_MEASURES, Column, Kind, Table
 from kpi_xl.workbook.values import INVALID, display
 
-__all__ = ["Custom", "extend_actuals", "read_custom"]
+__all__ = ["PLANNED_COST", "Custom", "extend_actuals", "extend_goals", "read_custom"]
+
+#: The optional Goals column of the budget check: read when present, so older workbooks need no change.
+PLANNED_COST = Column("planned_cost", "Planned cost", Kind.NUMBER, False,
+                      N_("Optional: the spend planned for the goal's window. For volume KPIs (sessions, "
+                         "conversions, revenue...) the SMART check asks whether it can buy the target."))
 
 BAD_MEASURE_NAME = N_("measure {value} can't be named in a formula: use letters, digits and spaces, "
                       "starting with a letter")
@@ -168,3 +173,14 @@ def extend_actuals(at: Located, grid: Grid, custom: Custom, report: Callable[...
         at.columns[key] = j
         extra.append(Column(key, text, Kind.NUMBER, False, text))
     at.table = Table(ACTUALS.sheet, ACTUALS.name, (*ACTUALS.columns, *extra), ACTUALS.doc)
+
+
+def extend_goals(at: Located, grid: Grid) -> None:
+    """Adds the optional Planned cost column to the located Goals table when its header is there."""
+    header = grid.rows[at.header_row - grid.top]
+    wanted = " ".join(PLANNED_COST.header.split()).casefold()
+    for j, value in enumerate(header):
+        if type(value) is str and " ".join(value.replace("_", " ").split()).casefold() == wanted:
+            at.columns[PLANNED_COST.key] = j
+            at.table = Table(at.table.sheet, at.table.name, (*at.table.columns, PLANNED_COST), at.table.doc)
+            return

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.registry import KPIS, MEASURES, N_, get
-from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, read_custom
+from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
@@ -213,6 +213,8 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
                 extend_actuals(at, grid, custom, report)
             if spec is GOALS and custom.declared:  # the KPI column takes the workbook's own codes too
                 at.table = _GOALS_TEXT
+            if spec is GOALS:
+                extend_goals(at, grid)
             tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
             if spec is GOALS and custom.declared:
                 _custom_codes(tables[spec.sheet], custom)
@@ -362,12 +364,17 @@ def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report, 
                 table.flag(i, "improvement", ERROR, IMPROVEMENT_TOO_BIG, kpi=kpi, value=display(improvement))
         if v["objective"][i] is None:
             table.flag(i, "objective", WARNING, NO_OBJECTIVE)
-        row = [client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target]
+        planned = v["planned_cost"][i] if "planned_cost" in v else None
+        if type(planned) is float and planned < 0:
+            table.flag(i, "planned_cost", ERROR, NEGATIVE, column="planned cost", value=display(planned))
+            planned = INVALID
+        row = [client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target, planned]
         if INVALID in row or None in row[:4]:
             continue
         goals.append(Goal(
             client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target,  # type: ignore[arg-type]
-            _str(v["objective"][i]), _str(v["owner"][i]), _str(v["notes"][i]), table.source(i)))
+            _str(v["objective"][i]), _str(v["owner"][i]), _str(v["notes"][i]), table.source(i),
+            planned))  # type: ignore[arg-type]
     return goals
 
 

@@ -30,6 +30,7 @@ from kpi_xl.core.registry import KPIS, MEASURES, N_, STAGE_NAMES, Aggregation, K
 from kpi_xl.core.tracking import Status
 from kpi_xl.files import replacing
 from kpi_xl.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, resolve_locale, translator
+from kpi_xl.workbook.custom_sheet import PLANNED_COST
 from kpi_xl.workbook.schema import (
     ACTUALS,
     CLIENTS,
@@ -328,10 +329,13 @@ class _Writer:
         goals = self.data.goals
         rows = [{c.key: getattr(goal, c.key) for c in GOALS.columns} for goal in goals]
         formulas = self.goal_formulas()
-        sheet = self.table_sheet(GOALS, rows, formulas=formulas)
+        planned = (PLANNED_COST.header, [goal.planned_cost for goal in goals] or [None])
+        sheet = self.table_sheet(GOALS, rows, extra=[planned], formulas=formulas)
+        sheet.write_comment(_HEADER_ROW, len(GOALS.columns), self._(PLANNED_COST.doc),
+                            {"author": "kpi_xl", "x_scale": 2.5, "y_scale": 1.5})
         first = _HEADER_ROW + 1
         last = first + max(len(goals), 1) - 1
-        headers = [c.header for c in GOALS.columns] + [header for header, *_rest in formulas]
+        headers = [c.header for c in GOALS.columns] + [PLANNED_COST.header] + [header for header, *_rest in formulas]
         _ = self._
         pace, status = headers.index(_("Pace")), headers.index(_("Status"))
         sheet.conditional_format(first, pace, last, pace, {
