@@ -325,3 +325,22 @@ def test_the_budget_check(code, target, planned, expected):
     text = finding.text(fmt=lambda q: f"{q.value:.0%}" if q.unit.value == "percent" else f"{q.value:.2f}")
     assert text.startswith(f"Beyond the budget: the target needs a 100% change in {kpi.measures[0].replace('_', ' ')}"
                            " on a 10% change in spend")
+
+
+@pytest.mark.each_locale
+def test_every_new_message_is_translated_with_its_placeholders(locale):
+    import string
+
+    from kpi_xl.core import budget
+    from kpi_xl.i18n import translator
+    from kpi_xl.workbook import custom_sheet
+    gettext = translator(locale).gettext
+    messages = sorted({value for module in (custom, custom_sheet, budget) for name, value in vars(module).items()
+                       if name.isupper() and isinstance(value, str) and " " in value})
+    assert len(messages) == 18   # 9 formula errors, 8 sheet problems, the budget finding
+    for message in messages:
+        fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
+        translated = gettext(message)
+        assert {f for _, f, _, _ in string.Formatter().parse(translated) if f} == fields, (locale, message)
+        if not locale.startswith("en"):
+            assert translated != message, (locale, message)

@@ -17,13 +17,13 @@ from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.registry import KPIS, MEASURES, N_, get
 from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
+from kpi_xl.workbook import schema
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
 from kpi_xl.workbook.schema import (
     ACTUALS,
     CLIENTS,
-    CUSTOM_SHEET,
     GOALS,
     SETTING_KEYS,
     SETTINGS,
@@ -201,7 +201,7 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
     by_key = {grid.name.strip().casefold(): grid for grid in grids}
     tables: dict[str, _Table] = {}
     names = []
-    custom_grid = by_key.get(CUSTOM_SHEET.casefold())
+    custom_grid = by_key.get(schema.CUSTOM_SHEET.casefold())
     custom = read_custom(custom_grid, report, _convert) if custom_grid is not None else Custom()
     for spec in TABLES:
         grid = by_key.get(spec.sheet.casefold())
@@ -218,7 +218,7 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
             tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
             if spec is GOALS and custom.declared:
                 _custom_codes(tables[spec.sheet], custom)
-    names.append(custom.sheet or CUSTOM_SHEET)
+    names.append(custom.sheet or schema.CUSTOM_SHEET)
     settings = _settings(tables.get(SETTINGS.sheet), report)
     clients = _clients(tables.get(CLIENTS.sheet), settings, report)
     canon = _canon(tables[CLIENTS.sheet]) if CLIENTS.sheet in tables else None
