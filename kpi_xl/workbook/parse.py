@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.registry import KPIS, MEASURES, N_, get
-from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
 from kpi_xl.workbook import schema
+from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
