@@ -302,6 +302,11 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
             raise ValueError(f"demo: no history a year before for {code} of {client}")
         return value
 
+    def spend(client: str, start: dt.date) -> float:
+        """The cost over the three months before ``start``."""
+        months = Month.of(start) - 3
+        return ActualsView(actuals, client).total("cost", months.first_day, start - dt.timedelta(days=1)) or 0.0
+
     es, pt, pl, vi = "Aurora Moda", "Café Serra Azul", "Zielony Ogród", "Sen Vàng Spa"
     g = Goal
     return [
@@ -331,7 +336,8 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
           baseline=round(history(pl, "CPM", month[0], "Display"), 2),
           objective="Tańsze dotarcie w sieci reklamowej", owner="Piotr Wiśniewski"),
         g(pl, "SESSIONS", *quarter, baseline=round(last_year(pl, "SESSIONS", quarter), -2), improvement=0.17,
-          objective="Więcej odwiedzin sklepu internetowego przed sezonem", owner="Anna Kowalska"),
+          objective="Więcej odwiedzin sklepu internetowego przed sezonem", owner="Anna Kowalska",
+          planned_cost=round(spend(pl, quarter[0]) * 1.05, -3)),
         g(pl, "NEW_CUSTOMERS", *last_month, target=round(last_year(pl, "NEW_CUSTOMERS", last_month) * 0.97),
           objective="Utrzymać liczbę nowych klientów z zeszłego roku", owner="Anna Kowalska"),
         g(pl, "CSAT", *quarter, target=0.87, objective="Zadowoleni klienci po zakupie", owner="Anna Kowalska"),

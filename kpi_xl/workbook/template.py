@@ -50,6 +50,7 @@ from kpi_xl.workbook.schema import (
 __all__ = [
     "ACTUAL",
     "AS_OF_NAME",
+    "CUSTOM_SLOTS",
     "DASHBOARD_KPI_ROW",
     "LISTS_SHEET",
     "write_template",
