@@ -344,3 +344,52 @@ def test_every_new_message_is_translated_with_its_placeholders(locale):
         assert {f for _, f, _, _ in string.Formatter().parse(translated) if f} == fields, (locale, message)
         if not locale.startswith("en"):
             assert translated != message, (locale, message)
+
+
+# --- the importer: a platform column mapped to a custom measure --------------------------------------
+
+META_VIDEO = ("Reporting starts,Reporting ends,Campaign name,Amount spent (MXN),Impressions,Video views\n"
+              "2026-09-04,2026-09-04,Spring video,40.5,9000,1200\n"
+              "2026-09-05,2026-09-05,Spring video,59.5,11000,1800\n")
+
+
+@pytest.mark.parametrize("mapped", ["Video views=video_views", "Video views=Video views"])
+def test_an_export_column_maps_to_a_custom_measure(tmp_path, mapped):
+    import io
+
+    from workbook_factory import fake_book
+
+    from kpi_xl import cli
+    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.workbook.template import write_workbook
+    # The template writer's own workbook: the Custom KPIs sheet and the extra Actuals column round-trip.
+    workbook = tmp_path / "custom.xlsx"
+    write_workbook(workbook, read_workbook(fake_book(_book(MEASURE_ROWS, KPI_ROWS))))
+    before = read_workbook(workbook)
+    assert before.kpis["CPV"].formula_text() == "cost / video_views"
+    assert before.custom_measures == {"video_views": ("Video views", "Views of 2 s or more"),
+                                      "followers": ("Followers", "")}
+    assert before.actuals.custom == {"video_views": Aggregation.SUM, "followers": Aggregation.LAST}
+    export = tmp_path / "meta.csv"
+    export.write_text(META_VIDEO, encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["import", str(workbook), str(export), "--client", "acme", "--map", mapped], out=out) == 0
+    data = read_workbook(workbook)
+    new = [i for i, origin in enumerate(data.actuals.origins) if origin]
+    assert [data.actuals.measures["video_views"][i] for i in new] == [1200.0, 1800.0]
+    assert [data.actuals.measures["cost"][i] for i in new] == [40.5, 59.5]
+    # CPV over the two imported days: 100 / 3,000
+    view = ActualsView(data.actuals, "Acme", data.actuals.channels[new[0]])
+    assert view.value(data.kpis["CPV"], D(2026, 9, 4), D(2026, 9, 5)) == pytest.approx(100 / 3000)
+
+
+def test_a_column_mapped_to_a_measure_the_workbook_lacks_is_refused(tmp_path):
+    from workbook_factory import sample_book, write_xlsx
+
+    from kpi_xl.importing.api import import_files
+    from kpi_xl.importing.errors import ImportRefusedError
+    workbook = write_xlsx(sample_book(), tmp_path / "plain.xlsx")
+    export = tmp_path / "meta.csv"
+    export.write_text(META_VIDEO, encoding="utf-8")
+    with pytest.raises(ImportRefusedError, match="video_views is not a measure of the workbook"):
+        import_files(workbook, [export], "Acme", overrides={"Video views": "video_views"})
