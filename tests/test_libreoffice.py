@@ -185,7 +185,7 @@ def test_goals_actual_equals_kpi_xl_to_the_latest_data(recalculated, name):
     assert len(rows) - 1 == len(data.goals)
     values = 0
     for r, (goal, row) in enumerate(zip(data.goals, rows[1:], strict=True), start=2):
-        view, kpi, window = ActualsView(data.actuals, goal.client, goal.channel), KPIS[goal.kpi], (
+        view, kpi, window = ActualsView(data.actuals, goal.client, goal.channel), data.kpi(goal.kpi), (
             goal.start, min(goal.end, as_of))
         # Plain SUMIFS over the goal's rows: see the Dashboard test on ad-efficiency KPIs over every channel.
         expected = (kpi_of_totals(kpi, view.totals(kpi.measures, *window)) if kpi.paid and not goal.channel

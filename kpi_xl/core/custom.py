@@ -40,6 +40,7 @@ import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kpi_xl.core.errors import DivisionByZeroError, InvalidValueError, KpiError
 from kpi_xl.core.registry import MEASURES, N_, Aggregation, Direction, Kpi, Stage, Unit
@@ -243,8 +244,8 @@ _RANK = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3}
 
 def _show(node: Node, outer: int) -> str:
     kind = node[0]
-    if kind == "num":
-        return f"{node[1]:g}"
+    if kind == "num":  # plain digits, never 1e+06: Excel and the formula reader both take them
+        return format(Decimal(repr(node[1])), "f").removesuffix(".0")
     if kind == "ref":
         return "{" + node[1] + "}"
     if kind == "neg":

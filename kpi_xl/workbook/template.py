@@ -206,6 +206,11 @@ class _Writer:
         self._ = translator(resolve_locale(locale)).gettext
         self._formats: dict[tuple[tuple[str, object], ...], object] = {}
         self.measure_slots = max(len(k.measures) for k in KPIS.values())
+        # The workbook's own KPIs the Goals sheet's plain-Excel Actual can compute: their measures fit
+        # the helper total columns and have Actuals columns. They follow the built-ins in the KPI list.
+        self.custom_kpis = [k for k in data.kpis.values() if len(k.measures) <= self.measure_slots
+                            and all(m in MEASURES or m in data.custom_measures for m in k.measures)]
+        self.listed = len(KPIS) + len(self.custom_kpis) + CUSTOM_SLOTS
 
     def fmt(self, **properties: object) -> object:
         key = tuple(sorted(properties.items()))
@@ -282,7 +287,7 @@ class _Writer:
         """Dropdowns and type checks on every data row; Excel extends them as the table grows."""
         _ = self._
         clients = f'=INDIRECT("{_column(CLIENTS, CLIENTS.column("name").header)}")'
-        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${len(KPIS) + CUSTOM_SLOTS + 1}"
+        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${self.listed + 1}"
         for c, column in enumerate(table.columns):
             if column.kind is Kind.LOCALE:
                 rule = {"validate": "list", "source": list(SUPPORTED_LOCALES)}
@@ -371,7 +376,7 @@ class _Writer:
                            .format(number=k), formula, None))
         branches = [
             _expression(kpi, lambda k, _m: _this_row(GOALS, total_headers[k])) if kpi.measures else '""'
-            for kpi in KPIS.values()]
+            for kpi in [*KPIS.values(), *self.custom_kpis]]
         status_args = f"{actual},{goal_target},{g['start']},{g['end']},{AS_OF_NAME},{g['kpi']}"
         when_known = f'IF(OR({actual}="",{goal_target}=""),"",'
         # Without a target (no baseline given) the report computes one from the history; Excel stays blank.
@@ -433,13 +438,23 @@ class _Writer:
                 cells += [ACTUALS.column(measure).header, MEASURES[measure].aggregation.value]
             for c, text in enumerate(cells):
                 sheet.write_string(r, c, text)
-        # The Custom KPIs sheet's codes, as typed there: the Goals dropdown offers them too.
+        # The workbook's own KPIs as written (their Actual in plain Excel follows these formulas), then
+        # slots for those added to the Custom KPIs sheet later, as typed there: the dropdown offers them.
+        for r, kpi in enumerate(self.custom_kpis, start=len(KPIS) + 1):
+            cells = [kpi.code, kpi.name]
+            for measure in kpi.measures:
+                known = MEASURES.get(measure)
+                cells += [ACTUALS.column(measure).header, known.aggregation.value] if known is not None else [
+                    self.data.custom_measures[measure][0], self.data.actuals.custom.get(measure, Aggregation.SUM).value]
+            for c, text in enumerate(cells):
+                sheet.write_string(r, c, text)
         codes = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('code').header}]"
         names = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('name').header}]"
-        for k in range(1, CUSTOM_SLOTS + 1):
-            sheet.write_formula(len(KPIS) + k, 0, f'=IFERROR(UPPER(TRIM(INDEX({codes},{k})))&"","")', None, "")
-            sheet.write_formula(len(KPIS) + k, 1, f'=IFERROR(INDEX({names},{k})&"","")', None, "")
-        sheet.add_table(0, 0, len(KPIS) + CUSTOM_SLOTS, len(headers) - 1,
+        for k in range(len(self.custom_kpis) + 1, len(self.custom_kpis) + CUSTOM_SLOTS + 1):
+            row = len(KPIS) + k
+            sheet.write_formula(row, 0, f'=IFERROR(UPPER(TRIM(INDEX({codes},{k})))&"","")', None, "")
+            sheet.write_formula(row, 1, f'=IFERROR(INDEX({names},{k})&"","")', None, "")
+        sheet.add_table(0, 0, self.listed, len(headers) - 1,
                         {"name": KPI_LIST, "columns": [{"header": h} for h in headers]})
         sheet.hide()
 
