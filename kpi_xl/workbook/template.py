@@ -528,10 +528,13 @@ class _Writer:
         sheet.write_string(top, totals_col, _("Total"), bold)
         where = _where(_DASH["client"], _DASH["channel"])
         cells = {}
-        for r, (name, measure) in enumerate(MEASURES.items(), start=top + 1):
-            header = ACTUALS.column(name).header
+        # The built-in measures, then the workbook's own (Custom KPIs sheet), each with its Actuals column.
+        columns = [(name, ACTUALS.column(name).header, measure.aggregation) for name, measure in MEASURES.items()]
+        columns += [(key, header, self.data.actuals.custom.get(key, Aggregation.SUM))
+                    for key, (header, _description) in self.data.custom_measures.items()]
+        for r, (name, header, aggregation) in enumerate(columns, start=top + 1):
             sheet.write_string(r, totals_col - 1, header)
-            formula = _total(_column(ACTUALS, header), measure.aggregation, where, _DASH["start"], _DASH["end"])
+            formula = _total(_column(ACTUALS, header), aggregation, where, _DASH["start"], _DASH["end"])
             number = "#,##0.00" if name in _MONEY else "#,##0"
             sheet.write_formula(r, totals_col, f"={formula}", self.fmt(num_format=number), "")
             cells[name] = xlsxwriter.utility.xl_rowcol_to_cell(r, totals_col, row_abs=True, col_abs=True)
@@ -553,6 +556,22 @@ class _Writer:
             plain = _expression(kpi, lambda _k, measure: cells[measure])
             sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
             sheet.write_string(r, 5, kpi.formula_text(label))
+        formula_of = (f"INDEX({CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('formula').header}],MATCH({{0}},"
+                      f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('code').header}],0))")
+        for kpi in self.custom_kpis:  # the workbook's own, as its Custom KPIs sheet defines them
+            r += 1
+            number = self.fmt(num_format=_UNIT_FORMATS[kpi.unit])
+            operands = [cells[m] for m in kpi.measures]
+            code_cell = xlsxwriter.utility.xl_rowcol_to_cell(r, 0)
+            sheet.write_string(r, 0, kpi.code)
+            sheet.write_string(r, 1, kpi.name)
+            sheet.write_string(r, 2, _(STAGE_NAMES[kpi.stage]))
+            guard = ",".join(f'{cell}=""' for cell in dict.fromkeys(operands))
+            sheet.write_formula(r, 3, f'=IF(OR({guard}),"",KPI_CUSTOM({formula_of.format(code_cell)},'
+                                      f'{",".join(operands)}))', number, "")
+            plain = _expression(kpi, lambda _k, measure: cells[measure])
+            sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
+            sheet.write_string(r, 5, kpi.formula_text())
         for c, width in enumerate((25, 32, 14, 16, 16, 44, 3, 22, 16)):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(top + 1, 0)
