@@ -47,13 +47,14 @@ KNOWN = set(MEASURES) | set(CUSTOM)
     # a stock measure: the last day with data, not a sum
     ("FOLLOWERS", "followers", "count", "higher", D(2026, 9, 1), D(2026, 9, 3), 5_250.0, False),
     ("FOLLOWERS", "followers", "count", "higher", D(2026, 9, 1), D(2026, 9, 2), 5_100.0, False),
-    # lower is better, a ratio of sums: (100 + 50 + 30 + 70) / 2,500 = 0.1, not a mean of daily ratios
-    ("CPV", "cost / video_views", "currency", "lower", D(2026, 9, 1), D(2026, 9, 3), 0.1, False),
+    # lower is better, a ratio of sums: (100 + 50 + 30) / 2,500 = 0.072, not a mean of daily ratios; over
+    # every channel only those reporting video views count (Search's 70 is no cost of a video view)
+    ("CPV", "cost / video_views", "currency", "lower", D(2026, 9, 1), D(2026, 9, 3), 0.072, False),
     # a custom and a built-in measure: 2,500 / 20,000 impressions
     ("VIEW_RATE", "video_views / impressions", "percent", "higher", D(2026, 9, 1), D(2026, 9, 3), 0.125, False),
-    # precedence and unary minus: (2,500 - 250) / 20,000 * 100 = 11.25
+    # precedence and unary minus, over Social: (2,500 - 180) / 20,000 * 100 = 11.6
     ("NET", "-(cost - video_views) / impressions * 100", "score", "higher", D(2026, 9, 1), D(2026, 9, 3),
-     11.25, False),
+     11.6, False),
     # a zero denominator gives no value: no video views on the 3rd
     ("CPV", "cost / video_views", "currency", "lower", D(2026, 9, 3), D(2026, 9, 3), None, False),
 ])
@@ -116,6 +117,19 @@ def test_any_text_gives_a_formula_or_a_located_error(text):
         pytest.approx(value, nan_ok=True)  # the shown form means the same
 
 
+def test_over_every_channel_only_the_channels_reporting_the_custom_measure_count(actuals):
+    cpv = custom_kpi("CPV", "CPV", "cost / video_views", "currency", "lower", "awareness", aggregations=CUSTOM)
+    views = custom_kpi("VIEWS", "Views", "video_views", "count", "higher", "awareness", aggregations=CUSTOM)
+    september = (D(2026, 9, 1), D(2026, 9, 30))
+    assert ActualsView(actuals, "A", "Search").value(cpv, *september) is None      # no video views there
+    assert ActualsView(actuals, "A", "Social").value(cpv, *september) == pytest.approx(0.072)
+    assert ActualsView(actuals, "A").value(cpv, *september) == pytest.approx(0.072)
+    assert ActualsView(actuals, "A").value(views, *september) == 2_500.0
+    # a stock over the reporting channels takes their last day: followers 5,250 on the 3rd
+    ratio = custom_kpi("F", "F", "followers / video_views", "ratio", "higher", "advocacy", aggregations=CUSTOM)
+    assert ActualsView(actuals, "A").value(ratio, *september) == pytest.approx(5_250 / 2_500)
+
+
 def test_a_goal_on_a_custom_kpi(actuals):
     cpv = custom_kpi("CPV", "Cost per video view", "cost / video_views", "currency", "lower", "awareness",
                      aggregations=CUSTOM)
@@ -123,9 +137,9 @@ def test_a_goal_on_a_custom_kpi(actuals):
     data = WorkbookData({}, [goal], actuals, Settings(), kpis={"CPV": cpv})
     (status,) = evaluate_goals(data, D(2026, 9, 3))
     assert status.kpi is cpv
-    assert status.actual == pytest.approx(0.1)     # 250 / 2,500
-    # from 0.12 down to 0.10 of the way to 0.09: two thirds
-    assert status.progress == pytest.approx(2 / 3)
+    assert status.actual == pytest.approx(0.072)     # 180 / 2,500 over Social, the channel with video views
+    # from 0.12 down to 0.072, past the target 0.09: (0.12 - 0.072) / (0.12 - 0.09) = 1.6
+    assert status.progress == pytest.approx(1.6)
 
 
 # --- the workbook: the Custom KPIs sheet, extra Actuals columns, check -------------------------------
