@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -183,8 +184,9 @@ def _mapping(text: str) -> tuple[str, str]:
     from kpi_xl.importing.platforms import ROLES
 
     header, equals, role = text.rpartition("=")
-    role = role.strip()
-    if not equals or not header.strip() or (role not in MEASURES and role not in ROLES):
+    role = role.strip() if role.strip() in ROLES else "_".join(role.split()).lower()  # Video views: video_views
+    # A custom measure (Custom KPIs sheet) is checked against the workbook once it is read.
+    if not equals or not header.strip() or not (role in MEASURES or role in ROLES or re.fullmatch(r"[a-z_]\w*", role)):
         raise argparse.ArgumentTypeError(f"expected HEADER=MEASURE with a measure of Actuals, got {text!r}")
     return header.strip(), role
 

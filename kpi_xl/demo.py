@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.custom import custom_kpi
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.periods import Month, shift_year
-from kpi_xl.core.registry import get
+from kpi_xl.core.registry import Aggregation, get
 
-__all__ = ["HISTORY_MONTHS", "demo_data", "write_demo"]
+__all__ = ["CPV", "HISTORY_MONTHS", "demo_data", "write_demo"]
 
 HISTORY_MONTHS = 19   # full months of data before the current month
 _SEED = "kpi_xl demo"
@@ -112,7 +113,7 @@ def demo_data(today: dt.date) -> WorkbookData:
     profiles = _profiles()
     rows = [row for profile in profiles for row in _client_rows(profile, first, last)]
     rows.sort(key=lambda r: (r["date"], r["client"], r["channel"], r["campaign"]))
-    actuals = Actuals.from_rows(rows)
+    actuals = Actuals.from_rows(rows, custom={"video_views": Aggregation.SUM})
     return WorkbookData(
         clients={p.client.name: p.client for p in profiles},
         goals=_goals(today, actuals),
@@ -121,7 +122,14 @@ def demo_data(today: dt.date) -> WorkbookData:
             agency_name="Lumen Digital (demo)", smtp_host="smtp.example.net", smtp_port=587,
             smtp_security="starttls", smtp_user="reports@example.net", from_address="reports@example.net"),
         source="demo",
+        kpis={CPV.code: CPV},
+        custom_measures={"video_views": ("Video views", "Reproducciones de 3 segundos o más (Meta, TikTok)")},
     )
+
+
+#: The demo's own KPI (Custom KPIs sheet), in the agency's words.
+CPV = custom_kpi("CPV", "Coste por visualización de vídeo", "cost / video_views", "currency", "lower", "awareness",
+                 "Lo que cuesta cada reproducción de vídeo en redes sociales.", {"video_views": Aggregation.SUM})
 
 
 def write_demo(path: Path, today: dt.date) -> None:
@@ -208,7 +216,9 @@ def _client_rows(p: _Profile, first: dt.date, last: dt.date) -> Iterator[dict[st
             }
             if c.social:
                 reach = round(row["impressions"] / rng.uniform(1.5, 2.1))  # type: ignore[operator]
-                row |= {"reach": reach, "engagements": round(reach * rng.uniform(0.025, 0.045))}
+                engagements = round(reach * rng.uniform(0.025, 0.045))
+                # The custom measure of the Custom KPIs sheet; derived, so no other draw moves.
+                row |= {"reach": reach, "engagements": engagements, "video_views": engagements * 7}
             month_new[Month.of(day)] += new
             month_orders[Month.of(day)] += orders
             yield {"date": day, "client": name, "channel": c.channel, "campaign": c.campaign, **row}
@@ -280,7 +290,8 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
     def history(client: str, code: str, start: dt.date, channel: str | None = None) -> float:
         """The KPI over the three months before ``start``."""
         months = Month.of(start) - 3
-        value = ActualsView(actuals, client, channel).value(get(code), months.first_day, start - dt.timedelta(days=1))
+        kpi = CPV if code == CPV.code else get(code)
+        value = ActualsView(actuals, client, channel).value(kpi, months.first_day, start - dt.timedelta(days=1))
         if value is None:
             raise ValueError(f"demo: no history for {code} of {client}")
         return value
@@ -290,6 +301,11 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
         if value is None:
             raise ValueError(f"demo: no history a year before for {code} of {client}")
         return value
+
+    def spend(client: str, start: dt.date) -> float:
+        """The cost over the three months before ``start``."""
+        months = Month.of(start) - 3
+        return ActualsView(actuals, client).total("cost", months.first_day, start - dt.timedelta(days=1)) or 0.0
 
     es, pt, pl, vi = "Aurora Moda", "Café Serra Azul", "Zielony Ogród", "Sen Vàng Spa"
     g = Goal
@@ -303,6 +319,8 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
         g(es, "CONVERSION_RATE", *month, baseline=round(history(es, "CONVERSION_RATE", month[0]), 4), improvement=3.0,
           objective="Cuadruplicar la tasa de conversión de la web", owner="Diego Navarro",
           notes="Objetivo poco realista a propósito: la comprobación SMART lo señala."),
+        g(es, "CPV", *month, channel="Social", baseline=round(history(es, "CPV", month[0], "Social"), 3),
+          improvement=0.08, objective="Vídeos en redes sociales que se vean por menos dinero", owner="Diego Navarro"),
         g(es, "NPS", *quarter, target=round(history(es, "NPS", quarter[0]) + 5),
           objective="Clientes más satisfechos que nos recomienden", owner="Marta López"),
         g(pt, "CHURN_RATE", *quarter, improvement=0.04,
@@ -318,7 +336,8 @@ def _goals(today: dt.date, actuals: Actuals) -> list[Goal]:
           baseline=round(history(pl, "CPM", month[0], "Display"), 2),
           objective="Tańsze dotarcie w sieci reklamowej", owner="Piotr Wiśniewski"),
         g(pl, "SESSIONS", *quarter, baseline=round(last_year(pl, "SESSIONS", quarter), -2), improvement=0.17,
-          objective="Więcej odwiedzin sklepu internetowego przed sezonem", owner="Anna Kowalska"),
+          objective="Więcej odwiedzin sklepu internetowego przed sezonem", owner="Anna Kowalska",
+          planned_cost=round(spend(pl, quarter[0]) * 1.05, -3)),
         g(pl, "NEW_CUSTOMERS", *last_month, target=round(last_year(pl, "NEW_CUSTOMERS", last_month) * 0.97),
           objective="Utrzymać liczbę nowych klientów z zeszłego roku", owner="Anna Kowalska"),
         g(pl, "CSAT", *quarter, target=0.87, objective="Zadowoleni klienci po zakupie", owner="Anna Kowalska"),

@@ -128,7 +128,8 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         exports, bad = read_exports(files, data.clients[client].currency, client)
         plan = plan_import(data.actuals, client, exports)
         if plan.changed:
-            apply_plan_live(book, plan, book.name)
+            headers = {key: header for key, (header, _description) in data.custom_measures.items()}
+            apply_plan_live(book, plan, book.name, headers)
             data, _problems = check_workbook(book)   # rows moved: the next client plans on what is there now
             if data is None:
                 raise RuntimeError("the import left the workbook with errors")  # a bug: let xlwings show it

@@ -19,10 +19,11 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from functools import lru_cache
 
 from kpi_xl import cells
-from kpi_xl.core import formulas, registry
-from kpi_xl.core.errors import KpiError
+from kpi_xl.core import custom, formulas, registry
+from kpi_xl.core.errors import KpiError, WrongTypeError
 from kpi_xl.core.registry import DIRECTION_NAMES, UNIT_NAMES
 from kpi_xl.goal_udfs import (
     KPI_FORECAST,
@@ -59,6 +60,7 @@ __all__ = [
     "KPI_CSAT",
     "KPI_CSAT_SCORES",
     "KPI_CTR",
+    "KPI_CUSTOM",
     "KPI_ENGAGEMENT_RATE",
     "KPI_FCR",
     "KPI_FORECAST",
@@ -312,6 +314,43 @@ def KPI_AB_TEST(conversions_a, visitors_a, conversions_b, visitors_b):
 @excel_function("A/B uplift: how much better (or worse) B converts than A, as a fraction (25% = 0.25).", **_AB_DOCS)
 def KPI_AB_UPLIFT(conversions_a, visitors_a, conversions_b, visitors_b):
     return _ab(formulas.ab_uplift, conversions_a, visitors_a, conversions_b, visitors_b)
+
+
+# --- custom KPIs ---------------------------------------------------------------------------------
+
+_VALUE_HELP = ("The total of the formula's {n} measure, in the order the measures first appear in the "
+               "formula: " + RANGE_HELP + ".")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+@lru_cache(maxsize=256)
+def _custom_formula(text: str) -> custom.Formula:
+    return custom.parse_formula(text)
+
+
+@excel_function(
+    "A custom KPI from its formula, e.g. KPI_CUSTOM(\"cost / video_views\", C2:C40, D2:D40): after the formula, "
+    "one value or range per measure, in the order the measures first appear in the formula (cost, then "
+    "video_views).",
+    formula="The formula as text, or its cell in the Custom KPIs sheet: "
+            "INDEX(tblKpis[Formula],MATCH(\"CPV\",tblKpis[Code],0)). Measure keys, numbers, + - * / and ( ).",
+    **{f"value{k}": _VALUE_HELP.format(n=_ORDINALS[k - 1]) for k in range(1, 9)},
+)
+def KPI_CUSTOM(formula, value1=None, value2=None, value3=None, value4=None, value5=None, value6=None,
+               value7=None, value8=None):
+    values = (value1, value2, value3, value4, value5, value6, value7, value8)
+
+    def compute() -> float:
+        parsed = _custom_formula(cells.optional_text("formula", formula) or "")
+        count = len(parsed.measures)
+        if count > len(values):
+            raise WrongTypeError("formula", parsed.text, f"a formula of at most {len(values)} measures")
+        extra = next((v for v in values[count:] if v is not None), None)
+        if extra is not None:  # more values than measures: a shifted argument would compute nonsense
+            raise WrongTypeError(f"value{count + 1}", extra, f"left out: the formula has {count} measures")
+        return parsed(*(cells.total(m, v) for m, v in zip(parsed.measures, values, strict=False)))
+
+    return excel_result(compute)
 
 
 # --- catalog -------------------------------------------------------------------------------------

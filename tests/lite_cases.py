@@ -100,6 +100,9 @@ def _generic_cases() -> list[tuple[str, tuple]]:
         ("KPI_AB_TEST", (200, 1000, 250, 1000)),
         ("KPI_AB_UPLIFT", ([[100, 100]], [[500], [500]], 250, 1000)),
         ("KPI_STATUS", (0, 1, 99999, 100029)),                  # as_of left out: today, in the browser
+        ("KPI_CUSTOM", ("cost / video_views", [[100, None], [150, "n/a"]], 2500)),   # a custom KPI's formula
+        ("KPI_CUSTOM", ("(revenue - cost) / cost", 1500, [[1000]])),
+        ("KPI_CUSTOM", ("cost / (video_views", 100, 5)),        # a formula that cannot be read: #VALUE!
     ]
     return cases
 

@@ -75,7 +75,7 @@ def test_four_clients_one_per_report_language(demo):
 def test_every_measure_has_data_and_every_tracked_kpi_a_value(demo):
     for measure, column in demo.actuals.measures.items():
         assert any(v is not None for v in column), measure
-    assert set(demo.actuals.measures) == set(MEASURES)
+    assert set(demo.actuals.measures) == set(MEASURES) | set(demo.actuals.custom) == {*MEASURES, "video_views"}
     month = last_complete_month(TODAY)
     for code, kpi in KPIS.items():
         if kpi.measures:
@@ -85,8 +85,9 @@ def test_every_measure_has_data_and_every_tracked_kpi_a_value(demo):
 
 def test_goals_cover_every_case_the_reports_handle(demo):
     goals = demo.goals
-    assert {KPIS[g.kpi].stage for g in goals} == set(Stage)
-    assert any(KPIS[g.kpi].lower_is_better for g in goals)
+    assert {demo.kpi(g.kpi).stage for g in goals} == set(Stage)
+    assert any(demo.kpi(g.kpi).lower_is_better for g in goals)
+    assert [g.kpi for g in goals if g.kpi in demo.kpis] == ["CPV"], "a goal on the workbook's own KPI"
     assert any(g.channel for g in goals) and any(not g.objective for g in goals)
     assert any(g.improvement is not None and g.improvement >= 1 for g in goals), "an unrealistic goal"
     assert any(g.baseline is None and g.target is None for g in goals), "a baseline from history"

@@ -139,6 +139,7 @@ def test_lite_shapes_give_the_classic_results(name, args):
         ("KPI_SMART_CHECK", ["CPA", 22.5, 46326, 46296, "x"], "Time-bound: The end date is before the start date."),
         ("KPI_TARGET", [40, 0.1, "CPA"], 36.0),
         ("KPI_STATUS_LABEL", ["on_track", "pt_BR"], "No caminho certo"),
+        ("KPI_CUSTOM", ["cost / video_views", [[100, None], [150, "n/a"]], 2500], 0.1),   # 250 / 2,500
     ],
 )
 def test_lite_shaped_input(name, args, expected):

@@ -131,13 +131,17 @@ def test_dropdowns(book, table, key, check):
     assert kind == "list" and check(source), source
 
 
-def test_kpi_dropdown_lists_every_registry_code(book):
+def test_kpi_dropdown_lists_every_registry_code_then_the_custom_codes(book):
     _sheet, kpi_list = _tables(book)["tblKpiList"]
     lists = book[template.LISTS_SHEET]
     first, last = (int(re.sub(r"\D", "", cell)) for cell in kpi_list.ref.split(":"))
-    assert [lists.cell(r, 1).value for r in range(first + 1, last + 1)] == list(KPIS)
+    codes = [lists.cell(r, 1).value for r in range(first + 1, last + 1)]
+    assert codes[:len(KPIS)] == list(KPIS)
+    # then one formula per slot, reading the Custom KPIs sheet's k-th code as it is typed there
+    assert len(codes) == len(KPIS) + template.CUSTOM_SLOTS
+    assert codes[len(KPIS)] == '=IFERROR(UPPER(TRIM(INDEX(tblKpis[Code],1)))&"","")'
     source = _validations(book[GOALS.sheet])["B2"][1]
-    assert source == f"{template.LISTS_SHEET}!$A$2:$A${len(KPIS) + 1}"
+    assert source == f"{template.LISTS_SHEET}!$A$2:$A${len(KPIS) + template.CUSTOM_SLOTS + 1}"
 
 
 def test_pace_has_traffic_lights_and_status_has_colours(book):

@@ -72,6 +72,7 @@ class ActualsView:
         self._rows = wanted
         self._every_channel = channel is None
         self._measures = actuals.measures
+        self._custom = actuals.custom
         # A view reads a few of the ~34 measures: each column is copied the first time it is asked for.
         self._columns: dict[str, list[float | None]] = {}
 
@@ -110,7 +111,7 @@ class ActualsView:
         """One measure over the window; None when no row in it has a value."""
         lo, hi = self._bounds(start, end)
         column = self._column(measure)
-        aggregation = MEASURES[measure].aggregation
+        aggregation = self._aggregation(measure)
         if aggregation is Aggregation.SUM:
             values = [v for v in column[lo:hi] if v is not None]
             return math.fsum(values) if values else None
@@ -121,6 +122,39 @@ class ActualsView:
                 same_day = range(*self._bounds(day, day))
                 return math.fsum(column[j] for j in same_day if column[j] is not None)  # type: ignore[misc]
         return None
+
+    def _aggregation(self, measure: str) -> Aggregation:
+        known = MEASURES.get(measure)
+        return known.aggregation if known is not None else self._custom.get(measure, Aggregation.SUM)
+
+    def _reporting(self, measures: Sequence[str], start: dt.date, end: dt.date) -> set[str]:
+        """The channels with a value of every one of ``measures`` in the window."""
+        lo, hi = self._bounds(start, end)
+        found: set[str] | None = None
+        for measure in measures:
+            column = self._column(measure)
+            mine = {self._channels[i] for i in range(lo, hi) if column[i] is not None}
+            found = mine if found is None else found & mine
+        return found or set()
+
+    def _totals_in(self, channels: set[str], measures: Sequence[str], start: dt.date, end: dt.date
+                   ) -> dict[str, float | None]:
+        """Like :meth:`totals`, over the rows of ``channels`` only."""
+        lo, hi = self._bounds(start, end)
+        rows = [i for i in range(lo, hi) if self._channels[i] in channels]
+        totals: dict[str, float | None] = {}
+        for measure in measures:
+            column = self._column(measure)
+            aggregation = self._aggregation(measure)
+            with_value = [i for i in rows if column[i] is not None]
+            if not with_value:
+                totals[measure] = None
+            elif aggregation is Aggregation.SUM:
+                totals[measure] = math.fsum(column[i] for i in with_value)  # type: ignore[misc]
+            else:  # the first (or last) day with data, summed over that day's rows of these channels
+                day = self.dates[with_value[0] if aggregation is Aggregation.FIRST else with_value[-1]]
+                totals[measure] = math.fsum(column[i] for i in with_value if self.dates[i] == day)  # type: ignore[misc]
+        return totals
 
     def totals(self, measures: Sequence[str], start: dt.date, end: dt.date) -> dict[str, float | None]:
         return {m: self.total(m, start, end) for m in measures}
@@ -151,10 +185,16 @@ class ActualsView:
         """The KPI over the window, as a ratio of the window's totals; None without data.
 
         An ad-efficiency KPI (ROAS, CPA, CPC, CPM) over every channel counts only the channels with
-        ad cost in the window: WhatsApp's revenue was not bought with ads.
+        ad cost in the window: WhatsApp's revenue was not bought with ads. A custom KPI over one of
+        the workbook's own measures and others counts only the channels reporting its own measures.
         """
         if kpi.paid and self._every_channel:
             return kpi_of_totals(kpi, self._paid_totals(kpi.measures, start, end))
+        own = [m for m in kpi.measures if m in self._custom]
+        if own and len(kpi.measures) > 1 and self._every_channel:
+            # A workbook's own measure (video views) over every channel: only the channels that report
+            # it count, or Search's cost would land in a cost per video view.
+            return kpi_of_totals(kpi, self._totals_in(self._reporting(own, start, end), kpi.measures, start, end))
         return kpi_of_totals(kpi, self.totals(kpi.measures, start, end))
 
     def monthly(self, kpi: Kpi, first: Month, last: Month) -> list[tuple[Month, float | None]]:

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.budget import budget_check
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Goal, Settings, WorkbookData
 from kpi_xl.core.periods import Month, days_between, shift_year
@@ -281,10 +282,12 @@ def _progress(kpi: Kpi, actual: float, forecast: float | None, target: float, ba
 
 
 def evaluate_goal(
-    goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS
+    goal: Goal, view: ActualsView, as_of: dt.date, settings: Settings = _DEFAULT_SETTINGS,
+    kpis: Mapping[str, Kpi] | None = None,
 ) -> GoalStatus:
-    """Everything about one goal on ``as_of``: baseline, target, actual, pace, status, findings."""
-    kpi = get(goal.kpi)
+    """Everything about one goal on ``as_of``: baseline, target, actual, pace, status, findings.
+    ``kpis``: the workbook's own KPIs by code (Custom KPIs sheet)."""
+    kpi = (kpis or {}).get(goal.kpi) or get(goal.kpi)
     findings: list[Finding] = []
     if goal.channel and goal.channel not in view.channels():
         findings.append(Finding("specific", "warning", N_("No Actuals rows for the channel {channel}."),
@@ -312,6 +315,9 @@ def evaluate_goal(
         achievability, more = judge_achievability(
             view, kpi, goal, baseline, target, year_on_year=source == "same_period_last_year")
         findings.extend(more)
+        beyond = budget_check(view, kpi, goal.start, goal.end, goal.planned_cost, baseline, target)
+        if beyond is not None:
+            findings.append(beyond)
 
     started = as_of >= goal.start
     actual = view.value(kpi, goal.start, min(as_of, goal.end)) if started else None
@@ -355,5 +361,5 @@ def evaluate_goals(data: WorkbookData, as_of: dt.date, client: str | None = None
         key = (goal.client, goal.channel or None)
         if key not in views:
             views[key] = ActualsView(data.actuals, goal.client, goal.channel or None)
-        results.append(evaluate_goal(goal, views[key], as_of, data.settings))
+        results.append(evaluate_goal(goal, views[key], as_of, data.settings, data.kpis))
     return results

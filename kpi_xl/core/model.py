@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kpi_xl.core.registry import MEASURES
+from kpi_xl.core.registry import MEASURES, Aggregation, Kpi, get
 
 __all__ = ["Actuals", "Client", "Goal", "Settings", "WorkbookData"]
 
@@ -58,6 +58,7 @@ class Goal:
     owner: str = ""
     notes: str = ""
     source: str = ""              # "Goals!A7"
+    planned_cost: float | None = None  # the spend planned for the window (optional): the budget check
 
     @property
     def label(self) -> str:
@@ -91,16 +92,21 @@ class Actuals:
     origins: list[str] = field(default_factory=list)  # the Source column: the platform imported from, or ""
     measures: dict[str, list[float | None]] = field(default_factory=dict)
     sources: list[int] = field(default_factory=list)  # the sheet row number of each row
+    #: The workbook's custom measures (Custom KPIs sheet) and how each adds up over a period.
+    custom: dict[str, Aggregation] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.dates)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Mapping[str, object]]) -> Actuals:
-        """Builds columns from dict rows (tests, the demo generator); unknown keys are refused."""
-        actuals = cls(measures={name: [] for name in MEASURES})
+    def from_rows(cls, rows: Iterable[Mapping[str, object]],
+                  custom: Mapping[str, Aggregation] | None = None) -> Actuals:
+        """Builds columns from dict rows (tests, the demo generator); unknown keys are refused.
+        ``custom``: the workbook's own measures and their aggregation."""
+        custom = dict(custom or {})
+        actuals = cls(measures={name: [] for name in [*MEASURES, *custom]}, custom=custom)
         for number, row in enumerate(rows, start=2):
-            unknown = set(row) - {"date", "client", "channel", "campaign", "source", "row"} - set(MEASURES)
+            unknown = set(row) - {"date", "client", "channel", "campaign", "source", "row"} - set(actuals.measures)
             if unknown:
                 raise KeyError(f"unknown Actuals fields: {sorted(unknown)}")
             actuals.dates.append(row["date"])  # type: ignore[arg-type]
@@ -127,3 +133,11 @@ class WorkbookData:
     actuals: Actuals
     settings: Settings
     source: str = ""  # the file path, or the workbook's name in Excel
+    #: The workbook's own KPIs (Custom KPIs sheet) by code; built-in codes are in the registry.
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    #: The custom measures' Actuals headers and descriptions by key (``video_views``: ("Video views", "...")).
+    custom_measures: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def kpi(self, code: str) -> Kpi:
+        """The KPI of a goal's code: the workbook's own, or the registry's."""
+        return self.kpis.get(code) or get(code)

@@ -10,16 +10,25 @@ open in Excel or LibreOffice (its lock file beside it) is refused: use the Impor
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.registry import MEASURES
 from kpi_xl.files import replacing
-from kpi_xl.importing.errors import CURRENCY_MISMATCH, LOCKED, UNKNOWN_CLIENT, UNREADABLE, ImportRefusedError
+from kpi_xl.importing.errors import (
+    CURRENCY_MISMATCH,
+    LOCKED,
+    UNKNOWN_CLIENT,
+    UNKNOWN_MEASURE,
+    UNREADABLE,
+    ImportRefusedError,
+)
 from kpi_xl.importing.model import Export
 from kpi_xl.importing.parse import read_export
 from kpi_xl.importing.plan import Plan, plan_import
+from kpi_xl.importing.platforms import ROLES
 from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import read_workbook
 
@@ -51,9 +60,10 @@ def find_client(data: WorkbookData, name: str, where: str) -> str:
     raise ImportRefusedError(where, 0, UNKNOWN_CLIENT, client=name, clients=", ".join(data.clients) or "none")
 
 
-def read_exports(files: Sequence[Path], currency: str, client: str, overrides: Mapping[str, str] | None = None
-                 ) -> tuple[list[Export], list[ImportRefusedError]]:
-    """Every file read and checked; the refused ones apart, each with its reason."""
+def read_exports(files: Sequence[Path], currency: str, client: str, overrides: Mapping[str, str] | None = None,
+                 custom: Collection[str] = ()) -> tuple[list[Export], list[ImportRefusedError]]:
+    """Every file read and checked; the refused ones apart, each with its reason. ``custom``: the
+    workbook's own measures, which ``overrides`` may map columns to."""
     exports: list[Export] = []
     refused: list[ImportRefusedError] = []
     for path in files:
@@ -62,7 +72,7 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
                 data = Path(path).read_bytes()
             except OSError as error:
                 raise ImportRefusedError(Path(path).name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
-            export = read_export(Path(path).name, data, overrides)
+            export = read_export(Path(path).name, data, overrides, custom=custom)
             if export.currency and export.currency.upper() != currency.upper():
                 raise ImportRefusedError(export.file, 0, CURRENCY_MISMATCH, currency=export.currency, client=client,
                                          expected=currency)
@@ -85,7 +95,11 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
         raise ImportRefusedError(workbook.name, 0, LOCKED, lock=lock.name)
     data = read_workbook(workbook)
     name = find_client(data, client, workbook.name)
-    exports, refused = read_exports(files, data.clients[name].currency, name, overrides)
+    custom = set(data.actuals.custom)
+    for role in (overrides or {}).values():
+        if role not in MEASURES and role not in ROLES and role not in custom:
+            raise ImportRefusedError(workbook.name, 0, UNKNOWN_MEASURE, measure=role)
+    exports, refused = read_exports(files, data.clients[name].currency, name, overrides, custom)
     plan = plan_import(data.actuals, name, exports, channel=channel, source=source)
     result = ImportResult(plan, refused)
     if dry_run or not plan.changed:

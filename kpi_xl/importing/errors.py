@@ -26,6 +26,7 @@ __all__ = [
     "NO_SOURCE_COLUMN",
     "TABLE_LAYOUT",
     "UNKNOWN_CLIENT",
+    "UNKNOWN_MEASURE",
     "UNREADABLE",
     "ImportRefusedError",
 ]
@@ -40,6 +41,8 @@ AGGREGATE = N_("one total over {range}, which is not one calendar month: it cann
 CURRENCY_MISMATCH = N_("the export is in {currency}, but {client} is billed in {expected}: export it in "
                        "{expected}, or change the client's currency")
 UNKNOWN_CLIENT = N_("no client {client} on the Clients sheet (clients: {clients})")
+UNKNOWN_MEASURE = N_("{measure} is not a measure of the workbook: map a column to a built-in measure or to one "
+                     "declared on the Custom KPIs sheet")
 LOCKED = N_("the workbook is open in Excel or LibreOffice ({lock} exists): close it, or use the Import data "
             "button in Excel")
 NO_SOURCE_COLUMN = N_('the Actuals table has no column "Source": add one with that header and import again')

@@ -13,7 +13,7 @@ with its ``range`` (``row``, ``column``, ``shape``) and ``resize(range)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kpi_xl.importing.errors import NO_SOURCE_COLUMN, TABLE_LAYOUT, ImportRefusedError
@@ -38,8 +38,9 @@ def _cells(row: NewRow, located: Located, width: int, first: int, old: Sequence[
     return cells
 
 
-def apply_plan_live(book: Any, plan: Plan, where: str) -> None:
-    """Applies ``plan`` to the open ``book``'s Actuals table; ``where`` names the book in messages."""
+def apply_plan_live(book: Any, plan: Plan, where: str, custom: Mapping[str, str] | None = None) -> None:
+    """Applies ``plan`` to the open ``book``'s Actuals table; ``where`` names the book in messages.
+    ``custom``: the workbook's own measures (key -> Actuals header), whose columns move with the rows."""
     sheet = next((s for s in book.sheets if s.name.strip().casefold() == ACTUALS.sheet.casefold()), None)
     if sheet is None:
         raise ImportRefusedError(where, 0, TABLE_LAYOUT, reason="no Actuals sheet")
@@ -49,6 +50,12 @@ def apply_plan_live(book: Any, plan: Plan, where: str) -> None:
     located = locate(grid, ACTUALS, lambda *args, **kwargs: None)
     if located is None:
         raise ImportRefusedError(where, 0, TABLE_LAYOUT, reason=f"no table {ACTUALS.name} found")
+    header = grid.rows[located.header_row - grid.top] if grid.rows else []
+    for key, text in (custom or {}).items():
+        wanted = " ".join(text.split()).casefold()
+        j = next((j for j, v in enumerate(header) if type(v) is str and " ".join(v.split()).casefold() == wanted), None)
+        if j is not None:
+            located.columns.setdefault(key, j)
     table = sheet.tables[ACTUALS.name]
     grow = 0
     if "source" not in located.columns:  # a workbook from before the Source column: add it at the right

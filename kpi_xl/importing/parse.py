@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 from kpi_xl.core.registry import MEASURES, N_
@@ -43,9 +43,10 @@ _IGNORED_SUFFIX = re.compile(r"\((?:previous[_ ]year|previous[_ ]period|comparis
 
 
 def read_export(file: str, data: bytes, overrides: Mapping[str, str] | None = None,
-                platform_key: str | None = None) -> Export:
+                platform_key: str | None = None, custom: Collection[str] = ()) -> Export:
     """The export in ``data`` (the bytes of the file named ``file``). ``overrides`` maps more headers
-    (as written, any case) to a role or measure; ``platform_key`` skips detection.
+    (as written, any case) to a role or measure; ``platform_key`` skips detection; ``custom``: the
+    workbook's own measures (Custom KPIs sheet), which ``overrides`` may map a column to.
     Raises :class:`ImportRefusedError` with the line of the first bad cell."""
     rows = read_rows(file, data)
     text_cells = [cell for row in rows for cell in row if cell]
@@ -54,22 +55,24 @@ def read_export(file: str, data: bytes, overrides: Mapping[str, str] | None = No
                       ["the export holds no data"])
     extra = {normalize(header)[0]: role for header, role in (overrides or {}).items()}
     candidates = [p for p in PLATFORMS if platform_key in (None, p.key)]
-    platform, index = _detect(rows, candidates, extra)
+    known = frozenset(MEASURES) | frozenset(custom)
+    platform, index = _detect(rows, candidates, extra, known)
     if platform is None:
         raise ImportRefusedError(file, 0, NOT_RECOGNIZED)
-    return _Reader(file, rows, platform, {**platform.columns, **extra}).read(index)
+    return _Reader(file, rows, platform, {**platform.columns, **extra}, known).read(index)
 
 
-def _score(row: Sequence[str], platform: Platform, extra: Mapping[str, str]) -> int:
+def _score(row: Sequence[str], platform: Platform, extra: Mapping[str, str],
+           known: Collection[str] = MEASURES) -> int:
     names = [normalize(cell)[0] for cell in row if cell]
     roles = [extra.get(n) or platform.columns.get(n) for n in names]
-    if not any(r in MEASURES or r == "results" for r in roles):
+    if not any(r in known or r == "results" for r in roles):
         return 0
     return sum(r is not None for r in roles) + 3 * sum(n in platform.signatures for n in names)
 
 
-def _detect(rows: Sequence[Row], platforms: Sequence[Platform], extra: Mapping[str, str]
-            ) -> tuple[Platform | None, int]:
+def _detect(rows: Sequence[Row], platforms: Sequence[Platform], extra: Mapping[str, str],
+            known: Collection[str] = MEASURES) -> tuple[Platform | None, int]:
     preamble = " ".join(row[0].casefold() for row in rows[:_SCAN] if row)
     hints = {"ga4": 3 * ("# start date" in preamble or "# fecha de inicio" in preamble
                          or "# data de início" in preamble or preamble.startswith("# ---")),
@@ -77,14 +80,14 @@ def _detect(rows: Sequence[Row], platforms: Sequence[Platform], extra: Mapping[s
     best: tuple[int, int, Platform | None] = (0, 0, None)
     for i, row in enumerate(rows[:_SCAN]):
         for platform in platforms:
-            score = _score(row, platform, extra)
+            score = _score(row, platform, extra, known)
             if score and score + hints.get(platform.key, 0) > best[0]:
                 best = (score + hints.get(platform.key, 0), i, platform)
     platform = best[2]
     if platform is None:
         return None, 0
     # The first header of the platform, not the best: GA4 stacks blocks, and all of them count.
-    return platform, next(i for i, row in enumerate(rows[:_SCAN]) if _score(row, platform, extra))
+    return platform, next(i for i, row in enumerate(rows[:_SCAN]) if _score(row, platform, extra, known))
 
 
 def _month_of(start: dt.date, end: dt.date) -> bool:
@@ -92,8 +95,10 @@ def _month_of(start: dt.date, end: dt.date) -> bool:
 
 
 class _Reader:
-    def __init__(self, file: str, rows: Sequence[Row], platform: Platform, columns: Mapping[str, str]) -> None:
+    def __init__(self, file: str, rows: Sequence[Row], platform: Platform, columns: Mapping[str, str],
+                 known: Collection[str] = MEASURES) -> None:
         self.file, self.rows, self.platform, self.columns = file, rows, platform, columns
+        self.known = known  # the measures a column can fill: the built-in ones and the workbook's own
         self.notes: list[str] = []
         self.currency: str | None = None
 
@@ -109,15 +114,15 @@ class _Reader:
                        len(self.rows))
             blocks.append((self.rows[index], self.rows[index + 1:end]))
             index = next((i for i in range(end, min(end + _SCAN, len(self.rows)))
-                          if _score(self.rows[i], self.platform, {}) or
-                          _score(self.rows[i], self.platform, self.columns)), None)
+                          if _score(self.rows[i], self.platform, {}, self.known) or
+                          _score(self.rows[i], self.platform, self.columns, self.known)), None)
         merged: dict[tuple[dt.date, str, str], ExportRow] = {}
         claimed: set[str] = set()
         layouts: set[str] = set()
         for header, body in blocks:
             mapping = self.map_header(header)
             roles = set(mapping.values()) | ({"conversions"} if "results" in mapping.values() else set())
-            own = {role for role in roles if role in MEASURES} - claimed
+            own = {role for role in roles if role in self.known} - claimed
             if not own:
                 continue
             rows, layout = self.block_rows(mapping, body, stated, several=len(blocks) > 1)
@@ -174,7 +179,7 @@ class _Reader:
                 if cell and role is None:
                     self.notes.append(f"column {cell!r} left out: no measure of ours")
                 continue
-            if role not in ROLES and role not in MEASURES:
+            if role not in ROLES and role not in self.known:
                 continue
             seen.add(role)
             mapping[j] = role
@@ -185,7 +190,7 @@ class _Reader:
     def block_rows(self, mapping: dict[int, str], body: Sequence[Row], stated: tuple[dt.date, dt.date] | None,
                    several: bool = False) -> tuple[list[ExportRow], str]:
         by_role = {role: j for j, role in mapping.items()}
-        measures = {j: role for j, role in mapping.items() if role in MEASURES or role == "results"}
+        measures = {j: role for j, role in mapping.items() if role in self.known or role == "results"}
         # A file with no unambiguous value (no cost like 8651,95 or 199421.15) reads as English does.
         mark = self.platform.decimal or decimal_mark(
             row[j] for row in body[:2000] for j in measures if j < len(row)) or "."

@@ -110,6 +110,8 @@ def _layout(archive: zipfile.ZipFile, workbook: Path) -> _Layout:
         for column in ACTUALS.columns:
             if _norm(column.header) in names:
                 columns[column.key] = first + names.index(_norm(column.header))
+        for j, name in enumerate(names):  # the workbook's own measures (Custom KPIs sheet), by their key
+            columns.setdefault("_".join(name.split()), first + j)
         missing = [c.header for c in ACTUALS.columns if c.required and c.key not in columns]
         if missing:
             raise _refuse(workbook, f"the table has no column {', '.join(missing)}")

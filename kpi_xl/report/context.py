@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from kpi_xl.core.aggregate import ActualsView
+from kpi_xl.core.custom import CustomKpi
 from kpi_xl.core.model import Client, WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import (
@@ -260,10 +261,15 @@ class _Builder:
             self._views[channel] = ActualsView(self.data.actuals, self.client.name, channel)
         return self._views[channel]
 
+    def own(self, kpi: Kpi, text: str) -> str:
+        """A KPI's name or description in the report's language; a custom KPI's (Custom KPIs sheet)
+        as the workbook wrote it."""
+        return text if isinstance(kpi, CustomKpi) or not text else self._(text)
+
     def kpi_label(self, status: GoalStatus) -> str:
         """The KPI and its channel: "Click-through rate (CTR) – Meta Ads" (KPI names often end in a
         parenthesis already: a second one, "(CTR) (Meta Ads)", reads as a typo)."""
-        name = self._(status.kpi.name)
+        name = self.own(status.kpi, status.kpi.name)
         return self._("{kpi} – {channel}").format(kpi=name, channel=status.goal.channel) if status.goal.channel \
             else name
 
@@ -400,7 +406,7 @@ class _Builder:
             bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
                 progress=self.progress_text(fill, s.baseline), expected=self.progress_text(marker))
         return GoalRow(
-            kpi=self._(kpi.name),
+            kpi=self.own(kpi, kpi.name),
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
@@ -504,7 +510,7 @@ class _Builder:
         if len(rows) < 2:  # one channel (a survey feed) says nothing the chart above does not
             return None
         total = (self._("All channels"), *(self.fmt.kpi(k, self.view(None).value(k, start, end)) for k in trackable))
-        return ChannelTable((self._("Channel"), *(self._(k.name) for k in trackable)), rows, total)
+        return ChannelTable((self._("Channel"), *(self.own(k, k.name) for k in trackable)), rows, total)
 
     def stages(self, statuses: list[GoalStatus]) -> tuple[StageSection, ...]:
         sections = []
@@ -525,7 +531,7 @@ class _Builder:
         kpis = sorted({s.kpi.code: s.kpi for s in statuses}.values(), key=lambda k: (list(Stage).index(k.stage),
                                                                                      k.name))
         return tuple(AppendixEntry(
-            name=_(k.name), description=_(k.description),
+            name=self.own(k, k.name), description=self.own(k, k.description),
             variant=" ".join(_(text) for text in (k.variant, PAID_NOTE if k.paid else "") if text),
             formula=k.formula_text(lambda p: _(label_of(p))), unit=_(UNIT_NAMES[k.unit]),
             direction=_(DIRECTION_NAMES[k.direction]),

@@ -31,8 +31,10 @@ def client_slice(data: WorkbookData, client: str) -> WorkbookData:
         campaigns=[actuals.campaigns[i] for i in rows],
         measures={name: [column[i] for i in rows] for name, column in actuals.measures.items()},
         sources=[actuals.sources[i] for i in rows] if actuals.sources else [],
+        custom=dict(actuals.custom),
     )
     return WorkbookData(
         clients={client: data.clients[client]}, goals=[g for g in data.goals if g.client == client],
-        actuals=part, settings=data.settings, source=data.source,
+        actuals=part, settings=data.settings, source=data.source, kpis=dict(data.kpis),
+        custom_measures=dict(data.custom_measures),
     )

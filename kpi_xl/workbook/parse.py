@@ -13,14 +13,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.core.registry import KPIS, MEASURES, N_, get
+from kpi_xl.workbook import schema
+from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
-from kpi_xl.workbook.schema import ACTUALS, CLIENTS, GOALS, SETTING_KEYS, SETTINGS, TABLES, Column
+from kpi_xl.workbook.schema import (
+    ACTUALS,
+    CLIENTS,
+    GOALS,
+    SETTING_KEYS,
+    SETTINGS,
+    TABLES,
+    Column,
+    Kind,
+    Table,
+)
 from kpi_xl.workbook.settings import settings_from_rows
-from kpi_xl.workbook.values import INVALID, SKIPPED_EMAIL, convert_column, display, email_problem
+from kpi_xl.workbook.values import INVALID, SKIPPED_EMAIL, UNKNOWN_KPI, convert_column, display, email_problem
 
 __all__ = ["COMMENTARY_LIMIT", "SHEETS", "Parsed", "parse_by_client", "parse_grids"]
 
@@ -195,6 +208,8 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
     by_key = {grid.name.strip().casefold(): grid for grid in grids}
     tables: dict[str, _Table] = {}
     names = []
+    custom_grid = by_key.get(schema.CUSTOM_SHEET.casefold())
+    custom = read_custom(custom_grid, report, _convert) if custom_grid is not None else Custom()
     for spec in TABLES:
         grid = by_key.get(spec.sheet.casefold())
         names.append(grid.name if grid else spec.sheet)
@@ -205,17 +220,52 @@ def _parse(grids: list[Grid], source: str) -> tuple[WorkbookData | None, list[Pr
             row, col = grid.far[0] if grid.far else (0, 0)
             report(grid.name, row, col, WARNING, FAR_CELLS, count=str(grid.far_count))
         if (at := locate(grid, spec, report)) is not None:
+            if spec is ACTUALS:
+                extend_actuals(at, grid, custom, report)
+            if spec is GOALS and custom.declared:  # the KPI column takes the workbook's own codes too
+                at.table = _GOALS_TEXT
+            if spec is GOALS:
+                extend_goals(at, grid)
             tables[spec.sheet] = _convert(at, report, raw=("value",) if spec is SETTINGS else ())
+            if spec is GOALS and custom.declared:
+                _custom_codes(tables[spec.sheet], custom)
+    names.append(custom.sheet or schema.CUSTOM_SHEET)
     settings = _settings(tables.get(SETTINGS.sheet), report)
     clients = _clients(tables.get(CLIENTS.sheet), settings, report)
     canon = _canon(tables[CLIENTS.sheet]) if CLIENTS.sheet in tables else None
-    goals = _goals(tables.get(GOALS.sheet), canon, report)
+    goals = _goals(tables.get(GOALS.sheet), canon, report, custom)
     _measures_gone(tables.get(GOALS.sheet), tables.get(ACTUALS.sheet))
-    actuals = _actuals(tables.get(ACTUALS.sheet), canon, report)
+    actuals = _actuals(tables.get(ACTUALS.sheet), canon, report, custom)
     problems = sort_problems(report.problems, names)
     if report.has_errors:
         return None, problems, tables
-    return WorkbookData(clients, goals, actuals, settings, source), problems, tables
+    declared = {key: (header, custom.descriptions.get(key, "")) for key, (header, _, _) in custom.measures.items()}
+    return WorkbookData(clients, goals, actuals, settings, source, dict(custom.kpis), declared), problems, tables
+
+
+_GOALS_TEXT = Table(GOALS.sheet, GOALS.name, tuple(
+    Column(c.key, c.header, Kind.TEXT, c.required, c.doc) if c.kind is Kind.KPI else c for c in GOALS.columns),
+    GOALS.doc)
+
+
+def _custom_codes(table: _Table, custom: Custom) -> None:
+    """The Goals KPI column read as text, each code resolved: the workbook's own, then the registry's.
+    A code of the Custom KPIs sheet whose row has an error is reported there, not again here."""
+    column = table.values["kpi"]
+    for i, text in enumerate(column):
+        if type(text) is not str:
+            continue
+        code = text.strip().upper()
+        if code in custom.kpis:
+            column[i] = code
+        elif code in custom.declared:
+            column[i] = INVALID
+        else:
+            try:
+                column[i] = get(code).code
+            except KpiError:
+                table.flag(i, "kpi", ERROR, UNKNOWN_KPI, value=display(text))
+                column[i] = INVALID
 
 
 def _measures_gone(goals: _Table | None, actuals: _Table | None) -> None:
@@ -314,7 +364,7 @@ def _clients_column(table: _Table, canon: dict[str, str] | None) -> list[object]
     return [lookup.get(name) or INVALID if type(name) is str else name for name in column]  # type: ignore[misc]
 
 
-def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> list[Goal]:
+def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report, custom: Custom) -> list[Goal]:
     goals: list[Goal] = []
     if table is None:
         return goals
@@ -329,16 +379,21 @@ def _goals(table: _Table | None, canon: dict[str, str] | None, report: _Report) 
         elif type(improvement) is float:
             if improvement <= -1:
                 table.flag(i, "improvement", ERROR, IMPROVEMENT_RANGE, value=display(improvement))
-            elif improvement >= 1 and type(kpi) is str and get(kpi).lower_is_better:
+            elif improvement >= 1 and type(kpi) is str and (custom.kpis.get(kpi) or get(kpi)).lower_is_better:
                 table.flag(i, "improvement", ERROR, IMPROVEMENT_TOO_BIG, kpi=kpi, value=display(improvement))
         if v["objective"][i] is None:
             table.flag(i, "objective", WARNING, NO_OBJECTIVE)
-        row = [client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target]
+        planned = v["planned_cost"][i] if "planned_cost" in v else None
+        if type(planned) is float and planned < 0:
+            table.flag(i, "planned_cost", ERROR, NEGATIVE, column="planned cost", value=display(planned))
+            planned = INVALID
+        row = [client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target, planned]
         if INVALID in row or None in row[:4]:
             continue
         goals.append(Goal(
             client, kpi, start, end, v["channel"][i], v["baseline"][i], improvement, target,  # type: ignore[arg-type]
-            _str(v["objective"][i]), _str(v["owner"][i]), _str(v["notes"][i]), table.source(i)))
+            _str(v["objective"][i]), _str(v["owner"][i]), _str(v["notes"][i]), table.source(i),
+            planned))  # type: ignore[arg-type]
     return goals
 
 
@@ -372,13 +427,14 @@ def _repeated_rows(table: _Table, clients: list[object], used: list[list[object]
             table.flag(i, "date", WARNING, SAME_KEY, other=str(table.at.numbers[original]), columns=words)
 
 
-def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report) -> Actuals:
+def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report, custom: Custom) -> Actuals:
     actuals = Actuals(measures={name: [] for name in MEASURES})
     if table is None:
         return actuals
     v = table.values
     clients = _clients_column(table, canon)
-    measures = {name: v[name] for name in MEASURES}
+    aggregations = {key: value for key, value in custom.aggregations.items() if key in v}
+    measures = {name: v[name] for name in [*MEASURES, *aggregations]}
     for name, column in measures.items():
         try:  # filter(None) drops blanks (and zeros): min() then runs in C
             any_negative = min(filter(None, column), default=0.0) < 0  # type: ignore[type-var]
@@ -386,7 +442,7 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
             any_negative = True
         negative = [i for i, x in enumerate(column) if type(x) is float and x < 0] if any_negative else []
         for i in negative:
-            table.flag(i, name, ERROR, NEGATIVE, column=_name(ACTUALS.column(name)), value=display(column[i]))
+            table.flag(i, name, ERROR, NEGATIVE, column=_name(table.at.table.column(name)), value=display(column[i]))
     used = [column for column in measures.values() if column.count(None) != len(column)]
     rows = zip(*used, strict=True) if used else ((None,) for _ in clients)
     empty = [i for i, row in enumerate(rows) if row.count(None) == len(row)]
@@ -401,5 +457,6 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     actuals.campaigns = [x or "" for x in v["campaign"]]  # type: ignore[misc]
     actuals.origins = [x or "" for x in v["source"]]  # type: ignore[misc]
     actuals.measures = measures  # type: ignore[assignment]
+    actuals.custom = aggregations
     actuals.sources = table.at.numbers
     return actuals

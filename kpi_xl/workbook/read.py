@@ -31,6 +31,7 @@ from kpi_xl.workbook.parse import SHEETS, Parsed, parse_by_client, parse_grids
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid, problem
 from kpi_xl.workbook.read_file import read_file
 from kpi_xl.workbook.read_live import book_source, read_live
+from kpi_xl.workbook.schema import CUSTOM_SHEET
 
 __all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workbook", "lock_file", "read_book",
            "read_by_client", "read_workbook"]
@@ -38,7 +39,7 @@ __all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workb
 LOCKED = N_("{file} is open in a spreadsheet program ({lock} exists): the data read is the last saved "
             "version and may not include unsaved changes")
 
-_WANTED = frozenset(s.casefold() for s in SHEETS)
+_WANTED = frozenset(s.casefold() for s in (*SHEETS, CUSTOM_SHEET))
 
 Source = str | os.PathLike[str] | Any   # a path, or an xlwings Book (anything with ``sheets``)
 

@@ -21,6 +21,9 @@ __all__ = [
     "ACTUALS",
     "CLIENTS",
     "CONFIG_SHEET",
+    "CUSTOM_KPIS",
+    "CUSTOM_MEASURES",
+    "CUSTOM_SHEET",
     "DASHBOARD_SHEET",
     "GOALS",
     "SETTINGS",
@@ -135,6 +138,28 @@ SETTING_CHOICES: dict[str, tuple[str, ...]] = {
     "baseline_method": ("previous_3_months", "same_period_last_year"),
     "smtp_security": ("starttls", "ssl", "none"),
 }
+
+#: The workbook's own measures and KPIs: an optional sheet (workbooks from before it still read), two
+#: tables side by side. Choices are the registry's values (sum/first/last, currency..., higher/lower...).
+CUSTOM_SHEET = "Custom KPIs"
+CUSTOM_MEASURES = Table(CUSTOM_SHEET, "tblMeasures", (
+    C("measure", "Measure", K.TEXT, True,
+      N_("The header of an extra Actuals column, e.g. Video views; formulas name it video_views.")),
+    C("aggregation", "Aggregation", K.TEXT, False,
+      N_("How a period adds up: sum (flows such as views), first or last (stocks such as followers). Blank: sum.")),
+    C("description", "Description", K.TEXT, False, N_("What the measure counts.")),
+), N_("One row per custom measure: add a column with the same header to the Actuals table."))
+CUSTOM_KPIS = Table(CUSTOM_SHEET, "tblKpis", (
+    C("code", "Code", K.TEXT, True, N_("A short code for the Goals sheet, e.g. CPV: letters, digits and _.")),
+    C("name", "Name", K.TEXT, True, N_("The KPI's name, shown as written in every report.")),
+    C("formula", "Formula", K.TEXT, True,
+      N_("Measure keys, numbers, + - * / and parentheses, e.g. cost / video_views: over a period's totals.")),
+    C("unit", "Unit", K.TEXT, True, N_("currency, percent, ratio, count, seconds or score.")),
+    C("better", "Better", K.TEXT, True, N_("higher or lower: which way is good.")),
+    C("stage", "Stage", K.TEXT, True,
+      N_("The report section: awareness, conversion, retention, advocacy or conversational.")),
+    C("description", "Description", K.TEXT, False, N_("What the KPI tells, shown in the report's appendix.")),
+), N_("One row per custom KPI."))
 
 TABLES = (CLIENTS, GOALS, ACTUALS, SETTINGS)
 DASHBOARD_SHEET = "Dashboard"

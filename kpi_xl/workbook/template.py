@@ -30,10 +30,14 @@ from kpi_xl.core.registry import KPIS, MEASURES, N_, STAGE_NAMES, Aggregation, K
 from kpi_xl.core.tracking import Status
 from kpi_xl.files import replacing
 from kpi_xl.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, resolve_locale, translator
+from kpi_xl.workbook.custom_sheet import PLANNED_COST
 from kpi_xl.workbook.schema import (
     ACTUALS,
     CLIENTS,
     CONFIG_SHEET,
+    CUSTOM_KPIS,
+    CUSTOM_MEASURES,
+    CUSTOM_SHEET,
     DASHBOARD_SHEET,
     GOALS,
     SETTING_CHOICES,
@@ -46,6 +50,7 @@ from kpi_xl.workbook.schema import (
 __all__ = [
     "ACTUAL",
     "AS_OF_NAME",
+    "CUSTOM_SLOTS",
     "DASHBOARD_KPI_ROW",
     "LISTS_SHEET",
     "write_template",
@@ -59,6 +64,8 @@ _DASH = {"client": "dash_client", "channel": "dash_channel", "start": "dash_from
 DASHBOARD_KPI_ROW = 9            # 0-based row of the Dashboard's KPI header; one KPI per row below
 ACTUAL = N_("Actual")            # the Goals column with the KPI to date, in plain Excel
 _HEADER_ROW = 0
+CUSTOM_SLOTS = 20                # rows of the KPI list that follow the Custom KPIs sheet's codes
+_CUSTOM_ROWS = 200               # rows of the Custom KPIs tables with dropdowns
 
 # Choices of settings whose values are a closed list (checked again by the reader).
 _SETTING_CHOICES: Mapping[str, Sequence[str]] = {"default_locale": SUPPORTED_LOCALES, **SETTING_CHOICES}
@@ -199,6 +206,11 @@ class _Writer:
         self._ = translator(resolve_locale(locale)).gettext
         self._formats: dict[tuple[tuple[str, object], ...], object] = {}
         self.measure_slots = max(len(k.measures) for k in KPIS.values())
+        # The workbook's own KPIs the Goals sheet's plain-Excel Actual can compute: their measures fit
+        # the helper total columns and have Actuals columns. They follow the built-ins in the KPI list.
+        self.custom_kpis = [k for k in data.kpis.values() if len(k.measures) <= self.measure_slots
+                            and all(m in MEASURES or m in data.custom_measures for m in k.measures)]
+        self.listed = len(KPIS) + len(self.custom_kpis) + CUSTOM_SLOTS
 
     def fmt(self, **properties: object) -> object:
         key = tuple(sorted(properties.items()))
@@ -216,6 +228,7 @@ class _Writer:
         self.table_sheet(SETTINGS, [{"key": key, "value": value} for key, value in self.settings.items()],
                          extra=[(_("Help"), [_(help_text) for _default, help_text in SETTING_KEYS.values()])])
         self.settings_validation()
+        self.custom_sheet()
         self.lists()
         config = self.wb.add_worksheet(CONFIG_SHEET)
         config.write_string(0, 0, "UDF Modules")   # read by xlwings: where the =KPI_* functions live
@@ -274,7 +287,7 @@ class _Writer:
         """Dropdowns and type checks on every data row; Excel extends them as the table grows."""
         _ = self._
         clients = f'=INDIRECT("{_column(CLIENTS, CLIENTS.column("name").header)}")'
-        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${len(KPIS) + 1}"
+        kpi_codes = f"={LISTS_SHEET}!$A$2:$A${self.listed + 1}"
         for c, column in enumerate(table.columns):
             if column.kind is Kind.LOCALE:
                 rule = {"validate": "list", "source": list(SUPPORTED_LOCALES)}
@@ -313,16 +326,22 @@ class _Writer:
              **{m: column[i] for m, column in actuals.measures.items()}}
             for i in range(len(actuals))
         ]
-        self.table_sheet(ACTUALS, rows).freeze_panes(_HEADER_ROW + 1, 2)
+        # The custom measures' columns (Custom KPIs sheet) follow the built-in ones.
+        extra = [(self.data.custom_measures.get(key, (key.replace("_", " ").capitalize(), ""))[0],
+                  actuals.measures[key]) for key in actuals.custom]
+        self.table_sheet(ACTUALS, rows, extra=extra).freeze_panes(_HEADER_ROW + 1, 2)
 
     def goals(self) -> None:
         goals = self.data.goals
         rows = [{c.key: getattr(goal, c.key) for c in GOALS.columns} for goal in goals]
         formulas = self.goal_formulas()
-        sheet = self.table_sheet(GOALS, rows, formulas=formulas)
+        planned = (PLANNED_COST.header, [goal.planned_cost for goal in goals] or [None])
+        sheet = self.table_sheet(GOALS, rows, extra=[planned], formulas=formulas)
+        sheet.write_comment(_HEADER_ROW, len(GOALS.columns), self._(PLANNED_COST.doc),
+                            {"author": "kpi_xl", "x_scale": 2.5, "y_scale": 1.5})
         first = _HEADER_ROW + 1
         last = first + max(len(goals), 1) - 1
-        headers = [c.header for c in GOALS.columns] + [header for header, *_rest in formulas]
+        headers = [c.header for c in GOALS.columns] + [PLANNED_COST.header] + [header for header, *_rest in formulas]
         _ = self._
         pace, status = headers.index(_("Pace")), headers.index(_("Status"))
         sheet.conditional_format(first, pace, last, pace, {
@@ -357,7 +376,7 @@ class _Writer:
                            .format(number=k), formula, None))
         branches = [
             _expression(kpi, lambda k, _m: _this_row(GOALS, total_headers[k])) if kpi.measures else '""'
-            for kpi in KPIS.values()]
+            for kpi in [*KPIS.values(), *self.custom_kpis]]
         status_args = f"{actual},{goal_target},{g['start']},{g['end']},{AS_OF_NAME},{g['kpi']}"
         when_known = f'IF(OR({actual}="",{goal_target}=""),"",'
         # Without a target (no baseline given) the report computes one from the history; Excel stays blank.
@@ -419,9 +438,55 @@ class _Writer:
                 cells += [ACTUALS.column(measure).header, MEASURES[measure].aggregation.value]
             for c, text in enumerate(cells):
                 sheet.write_string(r, c, text)
-        sheet.add_table(0, 0, len(KPIS), len(headers) - 1,
+        # The workbook's own KPIs as written (their Actual in plain Excel follows these formulas), then
+        # slots for those added to the Custom KPIs sheet later, as typed there: the dropdown offers them.
+        for r, kpi in enumerate(self.custom_kpis, start=len(KPIS) + 1):
+            cells = [kpi.code, kpi.name]
+            for measure in kpi.measures:
+                known = MEASURES.get(measure)
+                cells += [ACTUALS.column(measure).header, known.aggregation.value] if known is not None else [
+                    self.data.custom_measures[measure][0], self.data.actuals.custom.get(measure, Aggregation.SUM).value]
+            for c, text in enumerate(cells):
+                sheet.write_string(r, c, text)
+        codes = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('code').header}]"
+        names = f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('name').header}]"
+        for k in range(len(self.custom_kpis) + 1, len(self.custom_kpis) + CUSTOM_SLOTS + 1):
+            row = len(KPIS) + k
+            sheet.write_formula(row, 0, f'=IFERROR(UPPER(TRIM(INDEX({codes},{k})))&"","")', None, "")
+            sheet.write_formula(row, 1, f'=IFERROR(INDEX({names},{k})&"","")', None, "")
+        sheet.add_table(0, 0, self.listed, len(headers) - 1,
                         {"name": KPI_LIST, "columns": [{"header": h} for h in headers]})
         sheet.hide()
+
+    def custom_sheet(self) -> None:
+        """The Custom KPIs sheet: the workbook's own measures (tblMeasures) and KPIs (tblKpis), side by
+        side, with help on each header and dropdowns for the closed choices."""
+        _ = self._
+        sheet = self.wb.add_worksheet(CUSTOM_SHEET)
+        measures = [[header, self.data.actuals.custom.get(key, Aggregation.SUM).value, description]
+                    for key, (header, description) in self.data.custom_measures.items()]
+        kpis = [[k.code, k.name, k.formula_text(), k.unit.value, k.direction.value, k.stage.value, k.description]
+                for k in self.data.kpis.values()]
+        choices = {"aggregation": [a.value for a in Aggregation], "unit": [u.value for u in Unit],
+                   "better": ["higher", "lower"], "stage": [s.value for s in STAGE_NAMES]}
+        beside = len(CUSTOM_MEASURES.columns) + 1   # one spacer column between the tables
+        for table, rows, left in ((CUSTOM_MEASURES, measures, 0), (CUSTOM_KPIS, kpis, beside)):
+            for r, row in enumerate(rows, start=_HEADER_ROW + 1):
+                for c, value in enumerate(row):
+                    _write_value(sheet, r, left + c, value, None)
+            last = _HEADER_ROW + max(len(rows), 1)
+            sheet.add_table(_HEADER_ROW, left, last, left + len(table.columns) - 1, {
+                "name": table.name, "style": "Table Style Medium 2",
+                "columns": [{"header": c.header} for c in table.columns]})
+            for c, column in enumerate(table.columns, start=left):
+                sheet.set_column(c, c, 40 if column.key in ("description", "formula", "name") else 14)
+                sheet.write_comment(_HEADER_ROW, c, _(column.doc), {"author": "kpi_xl", "x_scale": 2.5, "y_scale": 1.5})
+                if column.key in choices:
+                    sheet.data_validation(_HEADER_ROW + 1, c, _CUSTOM_ROWS, c, {
+                        "validate": "list", "source": choices[column.key],
+                        "error_message": _("Pick a value from the list.")})
+        sheet.set_column(len(CUSTOM_MEASURES.columns), len(CUSTOM_MEASURES.columns), 3)
+        sheet.freeze_panes(_HEADER_ROW + 1, 0)
 
     # --- dashboard ---
 
@@ -463,10 +528,13 @@ class _Writer:
         sheet.write_string(top, totals_col, _("Total"), bold)
         where = _where(_DASH["client"], _DASH["channel"])
         cells = {}
-        for r, (name, measure) in enumerate(MEASURES.items(), start=top + 1):
-            header = ACTUALS.column(name).header
+        # The built-in measures, then the workbook's own (Custom KPIs sheet), each with its Actuals column.
+        columns = [(name, ACTUALS.column(name).header, measure.aggregation) for name, measure in MEASURES.items()]
+        columns += [(key, header, self.data.actuals.custom.get(key, Aggregation.SUM))
+                    for key, (header, _description) in self.data.custom_measures.items()]
+        for r, (name, header, aggregation) in enumerate(columns, start=top + 1):
             sheet.write_string(r, totals_col - 1, header)
-            formula = _total(_column(ACTUALS, header), measure.aggregation, where, _DASH["start"], _DASH["end"])
+            formula = _total(_column(ACTUALS, header), aggregation, where, _DASH["start"], _DASH["end"])
             number = "#,##0.00" if name in _MONEY else "#,##0"
             sheet.write_formula(r, totals_col, f"={formula}", self.fmt(num_format=number), "")
             cells[name] = xlsxwriter.utility.xl_rowcol_to_cell(r, totals_col, row_abs=True, col_abs=True)
@@ -488,6 +556,22 @@ class _Writer:
             plain = _expression(kpi, lambda _k, measure: cells[measure])
             sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
             sheet.write_string(r, 5, kpi.formula_text(label))
+        formula_of = (f"INDEX({CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('formula').header}],MATCH({{0}},"
+                      f"{CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('code').header}],0))")
+        for kpi in self.custom_kpis:  # the workbook's own, as its Custom KPIs sheet defines them
+            r += 1
+            number = self.fmt(num_format=_UNIT_FORMATS[kpi.unit])
+            operands = [cells[m] for m in kpi.measures]
+            code_cell = xlsxwriter.utility.xl_rowcol_to_cell(r, 0)
+            sheet.write_string(r, 0, kpi.code)
+            sheet.write_string(r, 1, kpi.name)
+            sheet.write_string(r, 2, _(STAGE_NAMES[kpi.stage]))
+            guard = ",".join(f'{cell}=""' for cell in dict.fromkeys(operands))
+            sheet.write_formula(r, 3, f'=IF(OR({guard}),"",KPI_CUSTOM({formula_of.format(code_cell)},'
+                                      f'{",".join(operands)}))', number, "")
+            plain = _expression(kpi, lambda _k, measure: cells[measure])
+            sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
+            sheet.write_string(r, 5, kpi.formula_text())
         for c, width in enumerate((25, 32, 14, 16, 16, 44, 3, 22, 16)):
             sheet.set_column(c, c, width)
         sheet.freeze_panes(top + 1, 0)
