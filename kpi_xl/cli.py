@@ -163,10 +163,13 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     result = import_files(args.workbook, args.files, args.client, channel=args.channel, source=args.source,
                           dry_run=args.dry_run, overrides=dict(args.map or ()))
     if args.json:
-        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written), indent=2), file=out)
+        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written,
+                                      notices=result.notices), indent=2, ensure_ascii=False), file=out)
     else:
         if result.plan.files:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
+        for notice in result.notices:
+            print(f"warning: {notice.text()}", file=out)
         if args.dry_run:
             print(f"dry run: {args.workbook} not changed", file=out)
         elif result.written:

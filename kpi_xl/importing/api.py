@@ -16,8 +16,16 @@ from pathlib import Path
 
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.files import replacing
-from kpi_xl.importing.errors import CURRENCY_MISMATCH, LOCKED, UNKNOWN_CLIENT, UNREADABLE, ImportRefusedError
+from kpi_xl.importing.errors import (
+    CURRENCY_MISMATCH,
+    LOCKED,
+    UNKNOWN_CLIENT,
+    UNREADABLE,
+    ImportNotice,
+    ImportRefusedError,
+)
 from kpi_xl.importing.model import Export
+from kpi_xl.importing.notices import plan_notices
 from kpi_xl.importing.parse import read_export
 from kpi_xl.importing.plan import Plan, plan_import
 from kpi_xl.importing.xlsx import write_plan
@@ -32,6 +40,7 @@ class ImportResult:
     refused: list[ImportRefusedError] = field(default_factory=list)
     written: bool = False
     backup: Path | None = None
+    notices: list[ImportNotice] = field(default_factory=list)   # columns left out, rows doubled...
 
 
 def lock_file(workbook: Path) -> Path | None:
@@ -87,7 +96,8 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     name = find_client(data, client, workbook.name)
     exports, refused = read_exports(files, data.clients[name].currency, name, overrides)
     plan = plan_import(data.actuals, name, exports, channel=channel, source=source)
-    result = ImportResult(plan, refused)
+    notices = [notice for export in exports for notice in export.notices]
+    result = ImportResult(plan, refused, notices=notices + plan_notices(data.actuals, plan, channel))
     if dry_run or not plan.changed:
         return result
     backup = workbook.with_name(workbook.name + ".bak")

@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from kpi_xl.core.registry import KPIS, MEASURES, N_, Unit
-from kpi_xl.importing.errors import ImportRefusedError
+from kpi_xl.importing.errors import ImportNotice, ImportRefusedError
 from kpi_xl.importing.plan import FileChange
 
-__all__ = ["MAIN_MEASURES", "refusal_line", "summary_json", "summary_rows"]
+__all__ = ["MAIN_MEASURES", "json_number", "refusal_line", "summary_json", "summary_rows"]
 
 #: The measures a summary shows, in this order, when any file has them.
 MAIN_MEASURES = ("cost", "impressions", "clicks", "conversions", "revenue", "sessions", "orders", "new_customers")
@@ -73,9 +73,20 @@ def refusal_line(error: ImportRefusedError, gettext: Callable[[str], str] = str)
     return error.text(gettext)
 
 
-def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedError], *, written: bool
-                 ) -> dict[str, object]:
-    """The import for scripts: every file's range, counts and exact totals (as strings), every refusal."""
+def json_number(value: Decimal) -> int | float:
+    """A total as a JSON number: an integer when whole, else the float that prints as the same digits
+    (``float`` round-trips up to 15 significant digits, so money stays exact to the cent).
+
+    >>> json_number(Decimal("14150.00")), json_number(Decimal("40011.88")), json_number(Decimal("87.113579"))
+    (14150, 40011.88, 87.113579)
+    """
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedError], *, written: bool,
+                 notices: Sequence[ImportNotice] = ()) -> dict[str, object]:
+    """The import for scripts: every file's range, counts and exact totals (JSON numbers), every
+    refusal, every notice (a column left out, a row typed by hand that the import doubles...)."""
     return {
         "written": written,
         "files": [{
@@ -84,7 +95,8 @@ def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedE
             "end": c.export.end.isoformat() if c.export.end else None,
             "currency": c.export.currency, "rows": len(c.export.rows), "added": c.added, "replaced": c.replaced,
             "unchanged": c.unchanged, "removed": c.removed,
-            "totals": {name: str(value) for name, value in c.export.totals().items()},
+            "totals": {name: json_number(value) for name, value in c.export.totals().items()},
         } for c in changes],
         "refused": [{"file": e.file, "line": e.line, "message": e.text()} for e in refused],
+        "notices": [{"file": n.file, "line": n.line, "message": n.text()} for n in notices],
     }
