@@ -158,7 +158,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from kpi_xl.importing.api import import_files
-    from kpi_xl.importing.summary import summary_json, summary_rows
+    from kpi_xl.importing.summary import change_lines, summary_json, summary_rows
 
     result = import_files(args.workbook, args.files, args.client, channel=args.channel, source=args.source,
                           dry_run=args.dry_run, overrides=dict(args.map or ()))
@@ -168,6 +168,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     else:
         if result.plan.files:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
+        for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
+            print(line, file=out)
         for notice in result.notices:
             print(f"warning: {notice.text()}", file=out)
         if args.dry_run:

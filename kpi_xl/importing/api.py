@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from kpi_xl.core.model import WorkbookData
@@ -28,6 +29,7 @@ from kpi_xl.importing.model import Export
 from kpi_xl.importing.notices import plan_notices
 from kpi_xl.importing.parse import read_export
 from kpi_xl.importing.plan import Plan, plan_import
+from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import read_workbook
 
@@ -41,6 +43,7 @@ class ImportResult:
     written: bool = False
     backup: Path | None = None
     notices: list[ImportNotice] = field(default_factory=list)   # columns left out, rows doubled...
+    before: list[dict[str, Decimal]] = field(default_factory=list)   # per file, its range's totals now (dry run)
 
 
 def lock_file(workbook: Path) -> Path | None:
@@ -98,6 +101,8 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     plan = plan_import(data.actuals, name, exports, channel=channel, source=source)
     notices = [notice for export in exports for notice in export.notices]
     result = ImportResult(plan, refused, notices=notices + plan_notices(data.actuals, plan, channel))
+    if dry_run:
+        result.before = [range_totals(data.actuals, name, change) for change in plan.files]
     if dry_run or not plan.changed:
         return result
     backup = workbook.with_name(workbook.name + ".bak")
