@@ -228,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     imports.add_argument("--json", action="store_true", help="print the result as JSON")
     imports.add_argument("--map", type=_mapping, action="append", metavar="HEADER=MEASURE",
-                         help='read one more column, e.g. --map "Wydatki=cost" (repeatable)')
+                         help='read one more column, e.g. --map "Wydatki=cost", or leave one out: '
+                              '--map "Conv. value=none" (repeatable)')
     imports.set_defaults(run=_cmd_import)
 
     goals = commands.add_parser("goals", help="print every goal with its status and SMART findings")

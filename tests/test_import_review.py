@@ -180,3 +180,17 @@ def test_a_filtered_export_is_checked_against_its_own_total_and_named():
     export = read("google_ads_filtered.csv")   # its Total: Account is the whole account's, not the filter's
     assert export.filtered == "Total: Filtered campaigns"
     assert export.totals()["cost"] == Decimal("5519.88")
+
+
+def test_map_none_leaves_the_attributed_value_out_so_the_store_is_the_only_revenue():
+    export = read("google_ads_en.csv", **{"Conv. value": "none"})
+    assert "revenue" not in export.totals()
+    assert export.totals()["cost"] == Decimal("40011.88")   # the rest as before, its Total: Account still checked
+    shop = read("shopify_daily.csv", **{"Total sales": "none"})
+    assert "revenue" not in shop.totals() and "orders" in shop.totals()
+
+
+def test_comparison_columns_are_not_named_as_left_out():
+    [notice] = read("shopify_daily.csv").notices
+    assert notice.text() == ('shopify_daily.csv:1: columns left out, no measure of ours: "Gross sales", "Discounts", '
+                             '"Returns", "Net sales", "Shipping", "Taxes". To import one: --map "HEADER=MEASURE"')

@@ -225,10 +225,11 @@ class _Reader:
             if role is None or _IGNORED_SUFFIX.search(name) or role in seen:
                 if cell and role is None:
                     self.notes.append(f"column {cell!r} left out: no measure of ours")
-                    self.left_out.setdefault(cell.strip(), header.line)
+                    if not _IGNORED_SUFFIX.search(name):   # a comparison column is no figure of the period
+                        self.left_out.setdefault(cell.strip(), header.line)
                 continue
-            if role not in ROLES and role not in MEASURES:
-                continue
+            if role == "none" or (role not in ROLES and role not in MEASURES):
+                continue   # "none": left out on purpose, with --map
             seen.add(role)
             mapping[j] = role
             if currency:

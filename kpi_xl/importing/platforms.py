@@ -8,6 +8,7 @@ end is taken off and kept (``Amount spent (USD)`` is ``amount spent`` in USD). A
 - ``start``, ``end``: the first and last day the row covers (Meta, LinkedIn): one day is a daily row;
 - ``nth_day``: GA4's day number counted from the report's start date;
 - ``campaign``, ``channel``, ``currency``: the row's campaign, channel and currency code;
+- ``none``: left out on purpose (``--map "Conv. value=none"``: the store's sales are the client's revenue);
 - ``results`` and ``indicator``: Meta's Results, counted as conversions only where the Result
   indicator is a conversion action (a lead, a purchase...), never summed across indicators.
 
@@ -30,7 +31,7 @@ __all__ = ["COUNTS_PEOPLE", "LOOKS_LIKE_MONEY", "NON_ADDITIVE", "PLATFORMS", "RO
            "normalize"]
 
 ROLES = frozenset({"day", "week", "month", "start", "end", "nth_day", "campaign", "channel", "currency",
-                   "indicator", "results"})
+                   "indicator", "results", "none"})
 #: Measures that are not summed across rows: the same person reached on two days is one person.
 NON_ADDITIVE = frozenset({"reach"})
 
