@@ -194,3 +194,16 @@ def test_comparison_columns_are_not_named_as_left_out():
     [notice] = read("shopify_daily.csv").notices
     assert notice.text() == ('shopify_daily.csv:1: columns left out, no measure of ours: "Gross sales", "Discounts", '
                              '"Returns", "Net sales", "Shipping", "Taxes". To import one: --map "HEADER=MEASURE"')
+
+
+def test_a_filtered_export_warns_before_it_removes_anything_and_names_what_it_removes(workbook):
+    first = import_files(workbook, [FIXTURES / "google_ads_filtered.csv"], "Acme")
+    assert [n.text() for n in first.notices if "filtered" in n.text()] == [
+        'google_ads_filtered.csv: "Total: Filtered campaigns": the export is filtered. It replaces every row of '
+        'source google_ads from 2025-07-01 to 2025-07-03: the campaigns it leaves out are removed from Actuals. '
+        'Give it its own --source to keep them']
+    import_files(workbook, [FIXTURES / "google_ads_en.csv"], "Acme")
+    again = import_files(workbook, [FIXTURES / "google_ads_filtered.csv"], "Acme", dry_run=True)
+    assert [n.text() for n in again.notices if "removed" in n.text()] == [
+        "google_ads_filtered.csv: rows of 1 campaign(s) not in this export removed from 2025-07-01 to 2025-07-03 "
+        "(Generic): if the export was filtered, import it again with its own --source"]

@@ -56,17 +56,18 @@ def plan_notices(actuals: Actuals, plan: Plan, channel: str | None = None) -> li
                 notices.append(ImportNotice(export.file, row.line, HAND_TYPED_TWIN, date=row.date.isoformat(),
                                             channel=channel or row.channel, campaign=row.campaign,
                                             row=str(actuals.sources[i])))
-        if export.filtered:
-            notices.append(ImportNotice(export.file, 0, FILTERED_EXPORT, label=export.filtered,
-                                        source=change.source, **span))
+        gone: list[str] = []
         if change.removed:
             kept = {r.campaign.casefold() for r in export.rows}
             gone = sorted({actuals.campaigns[i] for i in rows
                            if origins[i].casefold() == change.source.casefold()
                            and export.start <= actuals.dates[i] <= export.end
                            and actuals.campaigns[i].casefold() not in kept})
-            if gone:
-                named = ", ".join(gone[:_NAMED]) + (", …" if len(gone) > _NAMED else "")
-                notices.append(ImportNotice(export.file, 0, REMOVES_CAMPAIGNS, count=str(len(gone)),
-                                            campaigns=named, **span))
+        if gone:   # named, whether the export says it is filtered or not
+            named = ", ".join(gone[:_NAMED]) + (", …" if len(gone) > _NAMED else "")
+            notices.append(ImportNotice(export.file, 0, REMOVES_CAMPAIGNS, count=str(len(gone)),
+                                        campaigns=named, **span))
+        elif export.filtered:   # nothing lost yet: what importing it means, before anything is
+            notices.append(ImportNotice(export.file, 0, FILTERED_EXPORT, label=export.filtered,
+                                        source=change.source, **span))
     return notices

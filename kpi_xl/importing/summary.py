@@ -143,6 +143,8 @@ def change_lines(changes: Sequence[FileChange], befores: Sequence[dict[str, Deci
             continue
         after = export.totals()
         shown = [m for m in MAIN_MEASURES if m in before or m in after]
+        if not shown:
+            continue   # nothing there, nothing coming: the counts say it all
         figures = ", ".join(f"{_(MEASURES[m].label)} {_figure(m, Decimal(before.get(m, 0)))} -> "
                             f"{_figure(m, after.get(m, Decimal(0)))}" for m in shown)
         lines.append(_(WOULD_CHANGE).format(file=export.file, source=change.source, start=export.start.isoformat(),
