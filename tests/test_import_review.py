@@ -198,7 +198,7 @@ def test_comparison_columns_are_not_named_as_left_out():
 
 def test_a_filtered_export_warns_before_it_removes_anything_and_names_what_it_removes(workbook):
     first = import_files(workbook, [FIXTURES / "google_ads_filtered.csv"], "Acme")
-    assert [n.text() for n in first.notices if "filtered" in n.text()] == [
+    assert [n.text() for n in first.notices if "the export is filtered" in n.text()] == [
         'google_ads_filtered.csv: "Total: Filtered campaigns": the export is filtered. It replaces every row of '
         'source google_ads from 2025-07-01 to 2025-07-03: the campaigns it leaves out are removed from Actuals. '
         'Give it its own --source to keep them']
