@@ -159,15 +159,20 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from kpi_xl.importing.api import import_files
-    from kpi_xl.importing.summary import summary_json, summary_rows
+    from kpi_xl.importing.summary import change_lines, summary_json, summary_rows
 
     result = import_files(args.workbook, args.files, args.client, channel=args.channel, source=args.source,
                           dry_run=args.dry_run, overrides=dict(args.map or ()))
     if args.json:
-        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written), indent=2), file=out)
+        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written,
+                                      notices=result.notices), indent=2, ensure_ascii=False), file=out)
     else:
         if result.plan.files:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
+        for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
+            print(line, file=out)
+        for notice in result.notices:
+            print(f"warning: {notice.text()}", file=out)
         if args.dry_run:
             print(f"dry run: {args.workbook} not changed", file=out)
         elif result.written:
@@ -225,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     imports.add_argument("--json", action="store_true", help="print the result as JSON")
     imports.add_argument("--map", type=_mapping, action="append", metavar="HEADER=MEASURE",
-                         help='read one more column, e.g. --map "Wydatki=cost" (repeatable)')
+                         help='read one more column, e.g. --map "Wydatki=cost", or leave one out: '
+                              '--map "Conv. value=none" (repeatable)')
     imports.set_defaults(run=_cmd_import)
 
     goals = commands.add_parser("goals", help="print every goal with its status and SMART findings")

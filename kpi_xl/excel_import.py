@@ -24,8 +24,9 @@ from typing import Any
 from kpi_xl.core.registry import N_
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 from kpi_xl.importing.api import read_exports
-from kpi_xl.importing.errors import ImportRefusedError
+from kpi_xl.importing.errors import ImportNotice, ImportRefusedError
 from kpi_xl.importing.live import apply_plan_live
+from kpi_xl.importing.notices import plan_notices
 from kpi_xl.importing.plan import FileChange, plan_import
 from kpi_xl.importing.summary import summary_rows
 from kpi_xl.workbook.problems import ERROR
@@ -44,6 +45,7 @@ _INVALID = N_("Problems that stop the import: {count}. Fix them and click Import
 _NO_FILES = N_("No exports to import. Put each client's export files in {folder} and click Import data again.")
 _REFUSED = N_("Refused: {count}. Each line below says which file and why; the file stays in its folder.")
 _CLIENT = N_("Client")
+_NOTICES = N_("Warnings: {count}. The files were imported; read each line below.")
 
 
 def find_exports(folder: Path, clients: Sequence[str]) -> dict[str, list[Path]]:
@@ -124,9 +126,12 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         return
     changes: list[tuple[str, FileChange]] = []
     refused: list[ImportRefusedError] = []
+    notices: list[ImportNotice] = []
     for client, files in jobs.items():
         exports, bad = read_exports(files, data.clients[client].currency, client)
         plan = plan_import(data.actuals, client, exports)
+        notices += [notice for export in exports for notice in export.notices]
+        notices += plan_notices(data.actuals, plan)
         if plan.changed:
             headers = {key: header for key, (header, _description) in data.custom_measures.items()}
             apply_plan_live(book, plan, book.name, headers)
@@ -147,4 +152,6 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     rows += [[client, *row] for (client, _c), row in zip(changes, table[1:], strict=True)]
     if refused:
         rows += [[_(_REFUSED).format(count=len(refused))], *([error.text(_)] for error in refused)]
+    if notices:
+        rows += [[_(_NOTICES).format(count=len(notices))], *([notice.text(_)] for notice in notices)]
     _show(book, rows, summary)

@@ -99,8 +99,9 @@ def test_totals_rows_and_the_meta_summary_row_are_never_data():
     assert {r.campaign for r in meta.rows} == {"Spring Leads", "Traffic"}
     traffic = [r for r in meta.rows if r.campaign == "Traffic"]
     assert all("conversions" not in r.values for r in traffic)
-    # Reach stays on each day's row but is never added up.
-    assert [r.values["reach"] for r in meta.rows if r.campaign == "Spring Leads"] == [Decimal(4100), Decimal(4000)]
+    # Reach counts people: it is not imported, and the summary says so.
+    assert all("reach" not in r.values for r in meta.rows)
+    assert any('column "Reach" left out: it counts people' in n.text() for n in meta.notices)
     assert "reach" not in meta.totals()
 
 

@@ -46,6 +46,13 @@ def rows(path: Path) -> list[tuple[object, ...]]:
              a.measures["conversions"][i]) for i in range(len(a))]
 
 
+def only_the_hand_typed_twin(problems: list) -> bool:
+    """The fixture's hand-typed 2025-07-01 Search Brand row (Actuals!E2) is also in google_ads_en.csv:
+    check warns about it, and about nothing else."""
+    return [(p.sheet, p.cell, p.message.startswith("the row is typed by hand")) for p in problems] == [
+        ("Actuals", "E2", True)]
+
+
 def parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -79,7 +86,7 @@ def test_an_import_appends_the_rows_and_changes_no_other_part(workbook):
         (D(2025, 7, 3), "Acme", "Search", "Generic", "google_ads", 10990.0, 100.25),
     ]
     data, problems = check_workbook(workbook)
-    assert data is not None and problems == []
+    assert data is not None and only_the_hand_typed_twin(problems)
 
 
 def test_the_backup_is_the_workbook_before_the_import(workbook):
@@ -121,7 +128,7 @@ def test_rows_that_left_the_export_are_removed_and_the_rows_below_move_up(workbo
     assert [r[3] for r in got if r[4] == "google_ads" and r[1] == "Acme"] == ["Brand"] * 3
     assert [r[4] for r in got[-4:]] == ["meta"] * 4
     assert len(got) == 3 + 3 + 4
-    assert check_workbook(workbook)[1] == []
+    assert only_the_hand_typed_twin(check_workbook(workbook)[1])
     with zipfile.ZipFile(workbook) as archive:
         assert b'ref="A1:AM11"' in archive.read("xl/tables/table3.xml")
 
@@ -246,7 +253,7 @@ def test_cli_dry_run_writes_nothing_and_says_what_would_change(workbook):
     assert status == 0 and workbook.read_bytes() == before
     [file] = json.loads(text)["files"]
     assert (file["added"], file["replaced"], file["unchanged"], file["removed"]) == (1, 1, 1, 0)
-    assert (file["start"], file["end"], file["totals"]["cost"]) == ("2025-07-03", "2025-07-04", "14150.00")
+    assert (file["start"], file["end"], file["totals"]["cost"]) == ("2025-07-03", "2025-07-04", 14150)
     status, text = run("import", str(workbook), str(fixture("google_ads_en_later.csv")), "--client", "Acme",
                        "--dry-run", "--channel", "Paid search")
     assert text.splitlines()[0].split()[3:7] == ["Added", "Replaced", "Unchanged", "Removed"]
@@ -288,4 +295,4 @@ def test_libreoffice_opens_an_imported_workbook_and_reads_the_same_rows(workbook
     mine, theirs = read_workbook(workbook).actuals, read_workbook(out / workbook.name).actuals
     assert (theirs.dates, theirs.clients, theirs.campaigns, theirs.origins, theirs.measures) == (
         mine.dates, mine.clients, mine.campaigns, mine.origins, mine.measures)
-    assert check_workbook(out / workbook.name)[1] == []
+    assert only_the_hand_typed_twin(check_workbook(out / workbook.name)[1])

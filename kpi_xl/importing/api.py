@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from kpi_xl.core.model import WorkbookData
@@ -23,12 +24,15 @@ from kpi_xl.importing.errors import (
     UNKNOWN_CLIENT,
     UNKNOWN_MEASURE,
     UNREADABLE,
+    ImportNotice,
     ImportRefusedError,
 )
 from kpi_xl.importing.model import Export
+from kpi_xl.importing.notices import plan_notices
 from kpi_xl.importing.parse import read_export
 from kpi_xl.importing.plan import Plan, plan_import
 from kpi_xl.importing.platforms import ROLES
+from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import read_workbook
 
@@ -41,6 +45,8 @@ class ImportResult:
     refused: list[ImportRefusedError] = field(default_factory=list)
     written: bool = False
     backup: Path | None = None
+    notices: list[ImportNotice] = field(default_factory=list)   # columns left out, rows doubled...
+    before: list[dict[str, Decimal]] = field(default_factory=list)   # per file, its range's totals now (dry run)
 
 
 def lock_file(workbook: Path) -> Path | None:
@@ -97,11 +103,14 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     name = find_client(data, client, workbook.name)
     custom = set(data.actuals.custom)
     for role in (overrides or {}).values():
-        if role not in MEASURES and role not in ROLES and role not in custom:
+        if role != "none" and role not in MEASURES and role not in ROLES and role not in custom:
             raise ImportRefusedError(workbook.name, 0, UNKNOWN_MEASURE, measure=role)
     exports, refused = read_exports(files, data.clients[name].currency, name, overrides, custom)
     plan = plan_import(data.actuals, name, exports, channel=channel, source=source)
-    result = ImportResult(plan, refused)
+    notices = [notice for export in exports for notice in export.notices]
+    result = ImportResult(plan, refused, notices=notices + plan_notices(data.actuals, plan, channel))
+    if dry_run:
+        result.before = [range_totals(data.actuals, name, change) for change in plan.files]
     if dry_run or not plan.changed:
         return result
     backup = workbook.with_name(workbook.name + ".bak")

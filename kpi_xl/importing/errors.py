@@ -19,15 +19,25 @@ from kpi_xl.core.registry import N_
 __all__ = [
     "AGGREGATE",
     "CURRENCY_MISMATCH",
+    "EMPTY_FILE",
+    "FILTERED_EXPORT",
+    "HAND_TYPED_TWIN",
+    "LEFT_OUT",
+    "LEFT_OUT_NOT_ADDITIVE",
     "LOCKED",
     "NOT_A_DATE",
     "NOT_A_NUMBER",
     "NOT_RECOGNIZED",
+    "NO_COST",
     "NO_SOURCE_COLUMN",
+    "REMOVES_CAMPAIGNS",
+    "SPREADSHEET",
     "TABLE_LAYOUT",
+    "TOTAL_MISMATCH",
     "UNKNOWN_CLIENT",
     "UNKNOWN_MEASURE",
     "UNREADABLE",
+    "ImportNotice",
     "ImportRefusedError",
 ]
 
@@ -46,6 +56,25 @@ UNKNOWN_MEASURE = N_("{measure} is not a measure of the workbook: map a column t
 LOCKED = N_("the workbook is open in Excel or LibreOffice ({lock} exists): close it, or use the Import data "
             "button in Excel")
 NO_SOURCE_COLUMN = N_('the Actuals table has no column "Source": add one with that header and import again')
+EMPTY_FILE = N_("the file is empty (0 bytes or only blank lines): download the export again")
+SPREADSHEET = N_("this is a spreadsheet ({kind}), not a CSV export: download the report again as CSV "
+                 "(Google Ads: Download > CSV; Meta Ads Manager: Export > Export table data > .csv; "
+                 "GA4: Share this report > Download File > Download CSV)")
+TOTAL_MISMATCH = N_('the file\'s own total "{label}" says {column} {stated}, but its data rows add up to '
+                    '{summed}: rows are missing or edited; download the export again')
+# Notices: the file is imported, and the summary says what the reader must know.
+LEFT_OUT = N_('columns left out, no measure of ours: {columns}. To import one: --map "HEADER=MEASURE"')
+LEFT_OUT_NOT_ADDITIVE = N_('column "{column}" left out: it counts people, and people reached on two days or '
+                           'in two campaigns are not added up. To import it anyway: --map "{column}={measure}"')
+NO_COST = N_('no cost imported, but column "{column}" looks like money: if it is the spend, import again '
+             'with --map "{column}=cost"')
+FILTERED_EXPORT = N_('"{label}": the export is filtered. It replaces every row of source {source} from {start} '
+                     'to {end}: the campaigns it leaves out are removed from Actuals. Give it its own --source '
+                     'to keep them')
+REMOVES_CAMPAIGNS = N_("rows of {count} campaign(s) not in this export removed from {start} to {end} ({campaigns}): "
+                       "if the export was filtered, import it again with its own --source")
+HAND_TYPED_TWIN = N_("{date} {channel} {campaign}: typed by hand in Actuals row {row} and imported too: "
+                     "both are added up. Delete the typed row if the import replaces it")
 TABLE_LAYOUT = N_("the Actuals sheet cannot take the rows: {reason}")
 
 
@@ -64,3 +93,25 @@ class ImportRefusedError(KpiError):
         place = f"{self.file}:{self.line}" if self.line else self.file
         message = gettext(self.template).format(**self.params)
         return f"{place}: {message}" if place else message
+
+
+class ImportNotice:
+    """Something the reader must know about an imported file (a column left out, a filtered export):
+    the file goes in. ``line`` 0 means the whole file.
+
+    >>> ImportNotice("pl.csv", 3, NO_COST, column="Wydatki").text()  # doctest: +NORMALIZE_WHITESPACE
+    'pl.csv:3: no cost imported, but column "Wydatki" looks like money: if it is the spend, import again
+     with --map "Wydatki=cost"'
+    """
+
+    __slots__ = ("file", "line", "params", "template")
+
+    def __init__(self, file: str, line: int, template: str, **params: str) -> None:
+        self.file, self.line, self.template, self.params = file, line, template, params
+
+    def text(self, gettext: Callable[[str], str] = str) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place}: {gettext(self.template).format(**self.params)}"
+
+    def __repr__(self) -> str:
+        return f"ImportNotice({self.text()!r})"

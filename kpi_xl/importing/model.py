@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpi_xl.importing.errors import ImportNotice
 from kpi_xl.importing.platforms import NON_ADDITIVE
 
 __all__ = ["Export", "ExportRow"]
@@ -46,6 +47,8 @@ class Export:
     currency: str | None
     rows: list[ExportRow]
     notes: list[str] = field(default_factory=list)   # English, for the log: columns left out and why
+    notices: list[ImportNotice] = field(default_factory=list)   # what the summary tells the reader
+    filtered: str = ""          # the label of its "Total: Filtered campaigns" row, when it has one
 
     def totals(self) -> dict[str, Decimal]:
         """Each additive measure's exact total over the rows (reach and the like are never added up)."""

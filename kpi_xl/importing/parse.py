@@ -18,9 +18,31 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 from kpi_xl.core.registry import MEASURES, N_
-from kpi_xl.importing.errors import AGGREGATE, NOT_A_DATE, NOT_A_NUMBER, NOT_RECOGNIZED, ImportRefusedError
+from kpi_xl.importing.errors import (
+    AGGREGATE,
+    EMPTY_FILE,
+    LEFT_OUT,
+    LEFT_OUT_NOT_ADDITIVE,
+    NO_COST,
+    NOT_A_DATE,
+    NOT_A_NUMBER,
+    NOT_RECOGNIZED,
+    SPREADSHEET,
+    TOTAL_MISMATCH,
+    ImportNotice,
+    ImportRefusedError,
+)
 from kpi_xl.importing.model import Export, ExportRow
-from kpi_xl.importing.platforms import META, NON_ADDITIVE, PLATFORMS, ROLES, Platform, normalize
+from kpi_xl.importing.platforms import (
+    COUNTS_PEOPLE,
+    LOOKS_LIKE_MONEY,
+    META,
+    NON_ADDITIVE,
+    PLATFORMS,
+    ROLES,
+    Platform,
+    normalize,
+)
 from kpi_xl.importing.text import Row, read_rows
 from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_range
 
@@ -31,6 +53,11 @@ NEGATIVE = N_('{column} "{value}" is negative: Actuals hold no negative figures'
 _SCAN = 60   # rows searched for the header
 _TOTALS = re.compile(r"^(?:grand total|total general|totals?|razem|łącznie|suma|tổng cộng|tổng)\s*(?::|$|of\s)",
                      re.IGNORECASE)
+# The totals a file states for all its rows: Google Ads' account (or filtered campaigns) total.
+_ACCOUNT_TOTAL = re.compile(r"account|conta|cuenta|konto|tài khoản", re.IGNORECASE)
+_FILTERED_TOTAL = re.compile(r"filtered|filtrad|filtrowan|đã lọc", re.IGNORECASE)
+_NOT_A_SPEND = re.compile(r"/|avg|média|medio|średni|trung bình|\bper\b|cp[cma]\b", re.IGNORECASE)
+_SPREADSHEETS = ((b"PK\x03\x04", ".xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"))
 _NO_DATA = ("no data available", "nenhum dado disponível", "no hay datos disponibles", "brak danych",
             "không có dữ liệu")
 _DATE_ROLES = ("day", "week", "month", "nth_day", "start")
@@ -48,9 +75,14 @@ def read_export(file: str, data: bytes, overrides: Mapping[str, str] | None = No
     (as written, any case) to a role or measure; ``platform_key`` skips detection; ``custom``: the
     workbook's own measures (Custom KPIs sheet), which ``overrides`` may map a column to.
     Raises :class:`ImportRefusedError` with the line of the first bad cell."""
+    for magic, kind in _SPREADSHEETS:
+        if data.startswith(magic) or file.casefold().endswith(kind):
+            raise ImportRefusedError(file, 0, SPREADSHEET, kind=kind)
     rows = read_rows(file, data)
-    text_cells = [cell for row in rows for cell in row if cell]
-    if not text_cells or (len(rows) <= 2 and any(c.casefold().rstrip(".") in _NO_DATA for c in text_cells)):
+    text_cells = [cell for row in rows[:_SCAN] for cell in row if cell]
+    if not text_cells:
+        raise ImportRefusedError(file, 0, EMPTY_FILE)
+    if len(rows) <= 2 and any(c.casefold().rstrip(".") in _NO_DATA for c in text_cells):
         return Export(file, META.key, META.title, "daily", None, None, None, [],
                       ["the export holds no data"])
     extra = {normalize(header)[0]: role for header, role in (overrides or {}).items()}
@@ -101,6 +133,8 @@ class _Reader:
         self.known = known  # the measures a column can fill: the built-in ones and the workbook's own
         self.notes: list[str] = []
         self.currency: str | None = None
+        self.left_out: dict[str, int] = {}     # header -> its line
+        self.filtered = ""
 
     def refuse(self, line: int, template: str, **params: str) -> ImportRefusedError:
         return ImportRefusedError(self.file, line, template, **params)
@@ -149,7 +183,25 @@ class _Reader:
         layout = "monthly" if layouts == {"monthly"} else "weekly" if layouts == {"weekly"} else "daily"
         start, end = self.covered(rows, stated, layout)
         return Export(self.file, self.platform.key, self.platform.title, layout, start, end, self.currency,
-                      rows, self.notes)
+                      rows, self.notes, self.left_out_notices(claimed), self.filtered)
+
+    def left_out_notices(self, read: set[str]) -> list[ImportNotice]:
+        """The columns left out, named: the people-counting ones, and a loud one for a column that looks
+        like the spend of a file that has clicks or impressions but no cost."""
+        notices = []
+        plain = [h for h in self.left_out if not COUNTS_PEOPLE.search(h)]
+        if {"clicks", "impressions"} & read and "cost" not in read:
+            money = next((h for h in plain if LOOKS_LIKE_MONEY.search(h) and not _NOT_A_SPEND.search(h)), None)
+            if money:
+                notices.append(ImportNotice(self.file, self.left_out[money], NO_COST, column=money))
+        if plain:
+            notices.append(ImportNotice(self.file, self.left_out[plain[0]], LEFT_OUT,
+                                        columns=", ".join(f'"{h}"' for h in plain)))
+        for header in self.left_out:
+            if COUNTS_PEOPLE.search(header):
+                notices.append(ImportNotice(self.file, self.left_out[header], LEFT_OUT_NOT_ADDITIVE,
+                                            column=header, measure="reach" if "reach" in MEASURES else "MEASURE"))
+        return notices
 
     def _ends_block(self, row: Row) -> bool:
         return not any(row) or row[0].startswith("#")
@@ -178,9 +230,11 @@ class _Reader:
             if role is None or _IGNORED_SUFFIX.search(name) or role in seen:
                 if cell and role is None:
                     self.notes.append(f"column {cell!r} left out: no measure of ours")
+                    if not _IGNORED_SUFFIX.search(name):   # a comparison column is no figure of the period
+                        self.left_out.setdefault(cell.strip(), header.line)
                 continue
-            if role not in ROLES and role not in self.known:
-                continue
+            if role == "none" or (role not in ROLES and role not in self.known):
+                continue   # "none": left out on purpose, with --map
             seen.add(role)
             mapping[j] = role
             if currency:
@@ -207,15 +261,22 @@ class _Reader:
         date_cells = [by_role[r] for r in ("start", "end") if r in by_role] if date_role == "start" else (
             [by_role[date_role]] if date_role else [])
         out: list[ExportRow] = []
+        stated_totals: list[tuple[int, str, Sequence[str]]] = []   # the file's own totals of its data rows
         first = True
         for row in body:
             cells = row if len(row) >= width else [*row, *([""] * (width - len(row)))]
             label = cells[0] or (cells[1] if len(cells) > 1 else "")
             if _TOTALS.match(label) or not any(cells):
+                if _FILTERED_TOTAL.search(label):
+                    self.filtered = label
+                    stated_totals = [(row.line, label, cells)]
+                elif _ACCOUNT_TOTAL.search(label) and not self.filtered:
+                    stated_totals = [(row.line, label, cells)]
                 continue
             campaign = cells[campaign_at] if campaign_at is not None else ""
             if first and self.platform is META and campaign_at is not None and not campaign:
                 first = False
+                stated_totals = [(row.line, "", cells)]
                 continue  # Meta's summary row: the whole report in one line, with no name
             first = False
             date_key = tuple(cells[j] for j in date_cells)
@@ -246,7 +307,27 @@ class _Reader:
                     role = "conversions"
                 values[role] = values[role] + value if role in values else value
             out.append(ExportRow(day, channel, campaign, values, row.line))
+        for line, label, cells in stated_totals:
+            self.check_total(line, label, cells, measures, mark, out)
         return out, layout
+
+    def check_total(self, line: int, label: str, cells: Sequence[str], measures: Mapping[int, str], mark: str,
+                    rows: Sequence[ExportRow]) -> None:
+        """A file's own total of its data rows (Google Ads' ``Total: Account``, Meta's summary row) must
+        equal their sum to the cent, or rows are missing or were edited: the file is refused."""
+        for j, role in measures.items():
+            if role not in MEASURES or role in NON_ADDITIVE:
+                continue   # Meta's Results mix actions; reach is not additive
+            try:
+                stated = parse_number(cells[j], mark)
+            except ValueError:
+                raise self.refuse(line, NOT_A_NUMBER, column=role, value=cells[j]) from None
+            if stated is None:
+                continue
+            summed = sum((r.values.get(role, Decimal(0)) for r in rows), Decimal(0))
+            if round(stated, 2) != round(summed, 2):
+                raise self.refuse(line, TOTAL_MISMATCH, label=label or cells[0] or "summary", column=role,
+                                  stated=format(stated.normalize(), "f"), summed=format(summed.normalize(), "f"))
 
     def row_date(self, line: int, cells: Sequence[str], by_role: Mapping[str, int], date_role: str | None,
                  stated: tuple[dt.date, dt.date] | None) -> tuple[dt.date, str]:

@@ -8,13 +8,16 @@ end is taken off and kept (``Amount spent (USD)`` is ``amount spent`` in USD). A
 - ``start``, ``end``: the first and last day the row covers (Meta, LinkedIn): one day is a daily row;
 - ``nth_day``: GA4's day number counted from the report's start date;
 - ``campaign``, ``channel``, ``currency``: the row's campaign, channel and currency code;
+- ``none``: left out on purpose (``--map "Conv. value=none"``: the store's sales are the client's revenue);
 - ``results`` and ``indicator``: Meta's Results, counted as conversions only where the Result
   indicator is a conversion action (a lead, a purchase...), never summed across indicators.
 
 Headers in other languages (Polish and Vietnamese ones we could not confirm from real files, a
 platform's new column) are one line each: add them to ``columns`` below, or pass
 ``--map "Header=measure"`` on the command line. Columns that map to nothing (rates, averages, users,
-IDs) are left out; non-additive ones (reach) are kept per row but never added up across rows.
+IDs) are left out, and the import's summary names each one. Columns counting people (reach, users)
+are left out too: a person reached on two days, or by two campaigns, is one person, so they are not
+added up; ``--map "Reach=reach"`` imports them per row for an export where that is right.
 """
 
 from __future__ import annotations
@@ -24,12 +27,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["NON_ADDITIVE", "PLATFORMS", "ROLES", "Platform", "by_key", "normalize"]
+__all__ = ["COUNTS_PEOPLE", "LOOKS_LIKE_MONEY", "NON_ADDITIVE", "PLATFORMS", "ROLES", "Platform", "by_key",
+           "normalize"]
 
 ROLES = frozenset({"day", "week", "month", "start", "end", "nth_day", "campaign", "channel", "currency",
-                   "indicator", "results"})
+                   "indicator", "results", "none"})
 #: Measures that are not summed across rows: the same person reached on two days is one person.
 NON_ADDITIVE = frozenset({"reach"})
+
+#: Headers (normalized) that count people: never imported unless mapped with --map.
+COUNTS_PEOPLE = re.compile(r"\breach\b|alcance|zasięg|tiếp cận|\busers\b|usuarios|usuários|użytkownicy|người dùng",
+                           re.IGNORECASE)
+#: Headers that look like an amount of money (a left-out one, when no cost was read, is worth a warning).
+LOOKS_LIKE_MONEY = re.compile(r"cost|spen[dt]|wydat|koszt|kwot|gast|coste|costo|custo|invest|importe|amount|budget|"
+                              r"budżet|chi phí|chi tiêu|ngân sách|price|\([A-Z]{3}\)$", re.IGNORECASE)
 
 _CURRENCY_SUFFIX = re.compile(r"\s*[(\[]([A-Z]{3})[)\]]\s*$")
 
@@ -97,7 +108,6 @@ META = Platform(
         campaign="Campaign name | Nome da campanha | Nombre de la campaña | Nazwa kampanii | Tên chiến dịch",
         cost="Amount spent | Valor usado | Importe gastado | Wydana kwota | Số tiền đã chi tiêu",
         impressions="Impressions | Impressões | Impresiones | Wyświetlenia | Lượt hiển thị",
-        reach="Reach | Alcance | Zasięg | Người tiếp cận",
         clicks="Link clicks | Cliques no link | Clics en el enlace | Kliknięcia linku | Lượt click vào liên kết",
         results="Results | Resultados | Wyniki | Kết quả",
         indicator="Result indicator | Indicador de resultados | Indicador de resultado | Wskaźnik wyników"
@@ -177,7 +187,6 @@ TIKTOK = Platform(
         campaign="Campaign name | Campaign | Tên chiến dịch | Nome da campanha | Nombre de la campaña",
         cost="Cost | Chi phí | Custo | Coste",
         impressions="Impression | Impressions | Lượt hiển thị | Impressões | Impresiones",
-        reach="Reach | Tiếp cận | Alcance",
         clicks="Clicks (destination) | Clicks | Lượt nhấp (đích) | Cliques (destino) | Clics (destino)",
         conversions="Conversions | Chuyển đổi | Conversões | Conversiones",
         revenue="Total complete payment value | Total purchase value",

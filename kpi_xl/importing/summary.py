@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from kpi_xl.core.model import Actuals
 from kpi_xl.core.registry import KPIS, MEASURES, N_, Unit
-from kpi_xl.importing.errors import ImportRefusedError
+from kpi_xl.importing.errors import ImportNotice, ImportRefusedError
 from kpi_xl.importing.plan import FileChange
 
-__all__ = ["MAIN_MEASURES", "refusal_line", "summary_json", "summary_rows"]
+__all__ = ["MAIN_MEASURES", "change_lines", "json_number", "range_totals", "refusal_line", "summary_json",
+           "summary_rows"]
 
 #: The measures a summary shows, in this order, when any file has them.
 MAIN_MEASURES = ("cost", "impressions", "clicks", "conversions", "revenue", "sessions", "orders", "new_customers")
@@ -38,6 +40,7 @@ REPLACED = N_("Replaced")
 UNCHANGED = N_("Unchanged")
 REMOVED = N_("Removed")
 NO_DAYS = N_("no days")
+WOULD_CHANGE = N_("{file}: {source} rows from {start} to {end}, before -> after: {changes}")
 
 
 def _figure(name: str, value: Decimal) -> str:
@@ -73,9 +76,20 @@ def refusal_line(error: ImportRefusedError, gettext: Callable[[str], str] = str)
     return error.text(gettext)
 
 
-def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedError], *, written: bool
-                 ) -> dict[str, object]:
-    """The import for scripts: every file's range, counts and exact totals (as strings), every refusal."""
+def json_number(value: Decimal) -> int | float:
+    """A total as a JSON number: an integer when whole, else the float that prints as the same digits
+    (``float`` round-trips up to 15 significant digits, so money stays exact to the cent).
+
+    >>> json_number(Decimal("14150.00")), json_number(Decimal("40011.88")), json_number(Decimal("87.113579"))
+    (14150, 40011.88, 87.113579)
+    """
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedError], *, written: bool,
+                 notices: Sequence[ImportNotice] = ()) -> dict[str, object]:
+    """The import for scripts: every file's range, counts and exact totals (JSON numbers), every
+    refusal, every notice (a column left out, a row typed by hand that the import doubles...)."""
     return {
         "written": written,
         "files": [{
@@ -84,7 +98,55 @@ def summary_json(changes: Sequence[FileChange], refused: Sequence[ImportRefusedE
             "end": c.export.end.isoformat() if c.export.end else None,
             "currency": c.export.currency, "rows": len(c.export.rows), "added": c.added, "replaced": c.replaced,
             "unchanged": c.unchanged, "removed": c.removed,
-            "totals": {name: str(value) for name, value in c.export.totals().items()},
+            "totals": {name: json_number(value) for name, value in c.export.totals().items()},
         } for c in changes],
         "refused": [{"file": e.file, "line": e.line, "message": e.text()} for e in refused],
+        "notices": [{"file": n.file, "line": n.line, "message": n.text()} for n in notices],
     }
+
+
+def range_totals(actuals: Actuals, client: str, change: FileChange) -> dict[str, Decimal]:
+    """The exact totals of the Actuals rows ``change`` replaces: ``client``'s rows of its source in the
+    range its export covers, as the workbook holds them now (what a dry run compares with)."""
+    export = change.export
+    totals: dict[str, Decimal] = {}
+    if export.start is None or export.end is None:
+        return totals
+    origins = actuals.origins or [""] * len(actuals)
+    source = change.source.casefold()
+    rows = [i for i, name in enumerate(actuals.clients)
+            if name == client and origins[i].casefold() == source and export.start <= actuals.dates[i] <= export.end]
+    for name, column in actuals.measures.items():
+        figures = [column[i] for i in rows if column[i] is not None]
+        if figures:
+            totals[name] = sum((Decimal(repr(x)) for x in figures), Decimal(0))
+    return totals
+
+
+def change_lines(changes: Sequence[FileChange], befores: Sequence[dict[str, Decimal]],
+                 gettext: Callable[[str], str] = str) -> list[str]:
+    """Per file, the main measures' totals over its range before and after: what a dry run would change.
+
+    >>> import datetime as dt
+    >>> from kpi_xl.importing.model import Export, ExportRow
+    >>> day = dt.date(2025, 7, 1)
+    >>> export = Export("a.csv", "google_ads", "Google Ads", "daily", day, day, "USD",
+    ...                 [ExportRow(day, "Search", "Brand", {"cost": Decimal("5519.88")})])
+    >>> change_lines([FileChange(export, "google_ads", removed=3)], [{"cost": Decimal("40011.88"), "clicks": 3}])
+    ['a.csv: google_ads rows from 2025-07-01 to 2025-07-01, before -> after: cost 40011.88 -> 5519.88, clicks 3 -> 0']
+    """
+    _ = gettext
+    lines = []
+    for change, before in zip(changes, befores, strict=True):
+        export = change.export
+        if export.start is None or export.end is None:
+            continue
+        after = export.totals()
+        shown = [m for m in MAIN_MEASURES if m in before or m in after]
+        if not shown:
+            continue   # nothing there, nothing coming: the counts say it all
+        figures = ", ".join(f"{_(MEASURES[m].label)} {_figure(m, Decimal(before.get(m, 0)))} -> "
+                            f"{_figure(m, after.get(m, Decimal(0)))}" for m in shown)
+        lines.append(_(WOULD_CHANGE).format(file=export.file, source=change.source, start=export.start.isoformat(),
+                                            end=export.end.isoformat(), changes=figures))
+    return lines

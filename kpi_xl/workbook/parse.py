@@ -20,6 +20,7 @@ from kpi_xl.workbook import schema
 from kpi_xl.workbook.custom_sheet import Custom, extend_actuals, extend_goals, read_custom
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
+from kpi_xl.workbook.overlaps import flag_overlaps
 from kpi_xl.workbook.problems import ERROR, WARNING, Problem, Severity, cell_address, problem, sort_problems
 from kpi_xl.workbook.schema import (
     ACTUALS,
@@ -449,6 +450,8 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     for i in empty:
         table.flag(i, "date", WARNING, NO_MEASURES)
     _repeated_rows(table, clients, used, set(empty))
+    flag_overlaps(v, clients, table.at.numbers,
+                  lambda i, key, template, **params: table.flag(i, key, WARNING, template, **params))
     if report.has_errors:  # no data is built from a workbook with errors
         return actuals
     actuals.dates = v["date"]  # type: ignore[assignment]
