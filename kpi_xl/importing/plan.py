@@ -109,6 +109,10 @@ def plan_import(actuals: Actuals, client: str, exports: Sequence[Export], *, cha
         for i in old:
             key = (actuals.dates[i], actuals.channels[i].casefold(), actuals.campaigns[i].casefold())
             by_key.setdefault(key, []).append(i)
+        if not by_key:   # nothing of this source in the range yet: every row is new
+            plan.append.extend(new)
+            change.added += len(new)
+            continue
         for row in new:
             places = by_key.get(row.key)
             if not places:
@@ -126,5 +130,6 @@ def plan_import(actuals: Actuals, client: str, exports: Sequence[Export], *, cha
                 plan.update.pop(actuals.sources[i], None)
                 plan.delete.add(actuals.sources[i])
                 change.removed += 1
-    plan.append.sort(key=lambda r: (r.date, r.channel, r.campaign))
+    if len(exports) > 1 or channel:   # else in the export's order, which is this one (Export.rows)
+        plan.append.sort(key=lambda r: (r.date, r.channel, r.campaign))
     return plan
