@@ -48,8 +48,8 @@ def read_export(file: str, data: bytes, overrides: Mapping[str, str] | None = No
     (as written, any case) to a role or measure; ``platform_key`` skips detection.
     Raises :class:`ImportRefusedError` with the line of the first bad cell."""
     rows = read_rows(file, data)
-    text_cells = [cell for row in rows for cell in row if cell]
-    if not text_cells or (len(rows) <= 2 and any(c.casefold().rstrip(".") in _NO_DATA for c in text_cells)):
+    text_cells = [cell for row in rows[:3] for cell in row if cell]   # the rest only if these say "no data"
+    if not any(map(any, rows)) or (len(rows) <= 2 and any(c.casefold().rstrip(".") in _NO_DATA for c in text_cells)):
         return Export(file, META.key, META.title, "daily", None, None, None, [],
                       ["the export holds no data"])
     extra = {normalize(header)[0]: role for header, role in (overrides or {}).items()}
@@ -125,6 +125,11 @@ class _Reader:
                 continue
             layouts.add(layout)
             whole = own == {role for role in roles if role in MEASURES}   # none taken by an earlier block
+            if whole and not merged:   # the first block, as a rule the only one: are any rows to add up?
+                fresh = {row.key: row for row in rows}
+                if len(fresh) == len(rows):
+                    merged, claimed = fresh, claimed | own
+                    continue
             for row in rows:
                 key = row.key
                 target = merged.get(key)
