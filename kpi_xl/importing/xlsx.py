@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -332,7 +332,9 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
             number, last_xml = fast
             write = _RowWriter(layout, _styles(archive, layout, last_xml).by_column)
             styles_xml = None
-            pieces = [xml[open_end:data_end], *write.many(number + 1, plan.append)]
+            # Made while the sheet is written: the new rows are never all in memory at once.
+            pieces: Iterable[bytes | memoryview] = chain([memoryview(xml)[open_end:data_end]],
+                                                         write.many(number + 1, plan.append))
             last = number + len(plan.append)
         else:
             try:
@@ -368,11 +370,18 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
                     out.writestr(_copy(info), archive.read(info))
 
 
-def _chunks(pieces: Sequence[bytes], size: int = 1 << 20) -> Iterator[bytes]:
-    """The pieces joined into blocks of about ``size`` bytes: one write per block, not per row."""
-    block: list[bytes] = []
+def _chunks(pieces: Iterable[bytes | memoryview], size: int = 1 << 20) -> Iterator[bytes | memoryview]:
+    """The pieces joined into blocks of about ``size`` bytes: one write per block, not per row; a
+    piece as big as a block is written as it is, not copied."""
+    block: list[bytes | memoryview] = []
     length = 0
     for piece in pieces:
+        if len(piece) >= size:
+            if block:
+                yield b"".join(block)
+                block, length = [], 0
+            yield piece
+            continue
         block.append(piece)
         length += len(piece)
         if length >= size:
