@@ -4,7 +4,7 @@
 
 Prints the median time of ``import_files`` (read the workbook, read the export, plan, rewrite the
 file in place) against reading the same workbook with the reader (``read_workbook``), their ratio
-(goal: at most 2x), and the peak memory of one import (Python allocations, by tracemalloc, and the
+(goal: at most 2x), each stage's median time, and the peak memory of one import (Python allocations, by tracemalloc, and the
 process's peak resident size). The workbook and the export are generated once into the temp folder
 (``$TMPDIR/kpi_xl_bench/``); each run imports into a fresh copy.
 """
@@ -24,7 +24,9 @@ import tracemalloc
 from pathlib import Path
 
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
-from kpi_xl.importing.api import import_files
+from kpi_xl.importing.api import _collector_paused, import_files, read_exports
+from kpi_xl.importing.plan import plan_import
+from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.template import write_workbook
 
@@ -83,6 +85,23 @@ def timed(action, runs: int) -> float:
     return statistics.median(times)
 
 
+def stages(book: Path, csv: Path, target: Path) -> dict[str, float]:
+    """One import's stages, timed apart (as ``import_files`` runs them, with the collector paused)."""
+    shutil.copy(book, target)
+    times: dict[str, float] = {}
+    with _collector_paused():
+        started = time.perf_counter()
+        data = read_workbook(target)
+        times["read"], started = time.perf_counter() - started, time.perf_counter()
+        exports, _ = read_exports([csv], data.clients["Acme"].currency, "Acme")
+        times["parse"], started = time.perf_counter() - started, time.perf_counter()
+        plan = plan_import(data.actuals, "Acme", exports)
+        times["plan"], started = time.perf_counter() - started, time.perf_counter()
+        write_plan(target, target.with_name("written.xlsx"), plan)
+        times["write"] = time.perf_counter() - started
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -98,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 
     read = timed(lambda: read_workbook(book), args.runs)
     imported = timed(one_import, args.runs)
+    parts = [stages(book, csv, target) for _ in range(args.runs)]
+    parts_median = {name: statistics.median(p[name] for p in parts) for name in parts[0]}
     shutil.copy(book, target)
     tracemalloc.start()
     import_files(target, [csv], "Acme")
@@ -111,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{csv.stat().st_size / 1e6:.1f} MB")
     print(f"read the workbook (reader):       median {read:.2f} s over {args.runs} runs")
     print(f"import the export into it:        median {imported:.2f} s over {args.runs} runs")
+    print("stages of one import (medians):  " + ", ".join(f"{n} {t:.2f} s" for n, t in parts_median.items()))
     print(f"ratio import / read:              {ratio:.2f}x (goal: at most {GOAL_RATIO:.0f}x)"
           f" {'OK' if ratio <= GOAL_RATIO else 'ABOVE GOAL'}")
     print(f"peak memory of one import:        {peak / 1e6:.0f} MB Python allocations (tracemalloc); "
