@@ -238,8 +238,9 @@ class _Reader:
         roles, columns = self.measure_columns(measures, data, keys, mark, indicator_at)
         # Types, not `None in column`: comparing None with 100,000 Decimals is slow.
         if len(set(roles)) == len(roles) and not any(type(None) in set(map(type, c)) for c in columns):
+            by_row = zip(*columns, strict=True) if columns else [()] * len(keys)
             return [ExportRow(day, channel, campaign, dict(zip(roles, values, strict=True)), line)
-                    for (line, day, channel, campaign), *values in zip(keys, *columns, strict=True)], layout
+                    for (line, day, channel, campaign), values in zip(keys, by_row, strict=True)], layout
         out: list[ExportRow] = []
         for (line, day, channel, campaign), *row_values in zip(keys, *columns, strict=True):
             values: dict[str, Decimal] = {}
