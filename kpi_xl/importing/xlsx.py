@@ -8,8 +8,9 @@ comments, the xlwings.conf sheet. Strings are written inline (``t="inlineStr"``)
 string table stays as it is; Excel moves them there on its next save. New cells take the styles of
 the table's last row (the date format, money and count formats), or the template's.
 
-The sheet is streamed out row by row; only the rows that move are rewritten, with one substitution
-each, so a 100,000-row sheet costs about one read of its XML (``benchmarks/import.py``).
+The sheet is streamed out: the rows that stay are written from the XML as read, only the rows that
+move are rewritten, with one substitution each, and appended rows are made column by column, 10,000
+at a time, while the sheet is written (``benchmarks/import.py``).
 """
 
 from __future__ import annotations
