@@ -4,9 +4,10 @@
 
 Prints the median time of ``import_files`` (read the workbook, read the export, plan, rewrite the
 file in place) against reading the same workbook with the reader (``read_workbook``), their ratio
-(goal: at most 2x), each stage's median time, and the peak memory of one import (Python allocations, by tracemalloc, and the
-process's peak resident size). The workbook and the export are generated once into the temp folder
-(``$TMPDIR/kpi_xl_bench/``); each run imports into a fresh copy.
+(goal: at most 2x), each stage's median time, and the peak memory of one import (Python
+allocations, by tracemalloc, and the process's peak resident size). The workbook and the export
+are generated once into the temp folder (``$TMPDIR/kpi_xl_bench/``); each run imports into a fresh
+copy.
 """
 
 from __future__ import annotations
