@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 
 from kpi_xl.core.registry import MEASURES, N_
 from kpi_xl.importing.errors import AGGREGATE, NOT_A_DATE, NOT_A_NUMBER, NOT_RECOGNIZED, ImportRefusedError
@@ -146,7 +147,7 @@ class _Reader:
                     elif name not in NON_ADDITIVE:
                         target.values[name] = target.values.get(name, Decimal(0)) + value
             claimed |= own
-        rows = sorted(merged.values(), key=lambda r: (r.date, r.channel, r.campaign))
+        rows = sorted(merged.values(), key=attrgetter("date", "channel", "campaign"))
         layout = "monthly" if layouts == {"monthly"} else "weekly" if layouts == {"weekly"} else "daily"
         start, end = self.covered(rows, stated, layout)
         return Export(self.file, self.platform.key, self.platform.title, layout, start, end, self.currency,
