@@ -14,7 +14,7 @@ import pytest
 from kpi_xl.importing.errors import ImportRefusedError
 from kpi_xl.importing.parse import read_export
 from kpi_xl.importing.text import read_rows
-from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_range
+from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_numbers, parse_range
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 D = dt.date
@@ -158,6 +158,30 @@ def test_numbers(text, mark, expected):
 def test_not_numbers(text):
     with pytest.raises(ValueError):
         parse_number(text, ".")
+
+
+@pytest.mark.parametrize(("cells", "mark", "expected", "wrong"), [
+    (["14,117,313", "199421.15", "7"], ".", ["14117313", "199421.15", "7"], None),   # one match, no per-cell test
+    (["8651,95", "1247", "0,5"], ",", ["8651.95", "1247", "0.5"], None),
+    (["12", "--", "$1,234.50", "< 10%"], ".", ["12", None, "1234.50", None], None),   # per cell
+    (["1,23", "4"], ".", [], 0),             # not a grouping: never read as 123
+    ([".5", "5"], ".", [], 0), (["5.", "5"], ".", [], 0), (["1_000"], ".", [], 0), (["1e3"], ".", ["1E+3"], None),
+    (["12", "3\n4"], ".", ["12", "34"], None),   # a line break inside a quoted cell: spaces go, as per cell
+    (["1.247,50", "12,3,4", "x"], ",", ["1247.50"], 1),
+    ([], ".", [], None),
+])
+def test_a_column_of_numbers_reads_as_each_cell_does(cells, mark, expected, wrong):
+    values, bad = parse_numbers(cells, mark)
+    assert values == [None if e is None else Decimal(e) for e in expected] and bad == wrong
+    assert all(parse_number(c, mark) == v for c, v in zip(cells, values, strict=False))
+
+
+def test_the_first_bad_cell_in_reading_order_is_the_one_refused():
+    head = b"Campaign report\nAll time\nDay,Campaign,Clicks,Cost\n"
+    with pytest.raises(ImportRefusedError, match=r'x.csv:5: clicks "x" is not a number'):
+        read_export("x.csv", head + b"2026-05-05,A,1,2.00\n2026-05-06,A,x,-3.00\n2026-05-07,A,1,abc\n")
+    with pytest.raises(ImportRefusedError, match=r'x.csv:5: cost "-3.00" is negative'):
+        read_export("x.csv", head + b"2026-05-05,A,1,2.00\n2026-05-06,A,1,-3.00\n2026-05-07,A,y,2\n")
 
 
 @pytest.mark.parametrize(("values", "mark"), [

@@ -296,3 +296,23 @@ def test_libreoffice_opens_an_imported_workbook_and_reads_the_same_rows(workbook
     assert (theirs.dates, theirs.clients, theirs.campaigns, theirs.origins, theirs.measures) == (
         mine.dates, mine.clients, mine.campaigns, mine.origins, mine.measures)
     assert only_the_hand_typed_twin(check_workbook(out / workbook.name)[1])
+
+
+def test_rows_written_column_by_column_are_the_rows_written_one_by_one():
+    from decimal import Decimal
+
+    from kpi_xl.importing.plan import NewRow
+    from kpi_xl.importing.xlsx import _Layout, _RowWriter
+
+    columns = {"date": 1, "client": 2, "channel": 3, "campaign": 4, "source": 5, "cost": 6, "clicks": 7}
+    write = _RowWriter(_Layout("s", "t", 1, 7, 1, 1, columns), {1: b"3", 6: b"4"})
+    def row(day: int, campaign: str, **values: str) -> NewRow:
+        return NewRow(D(2026, 5, day), "Acme", "Search", campaign, "google_ads",
+                      {k: Decimal(v) for k, v in values.items()})
+
+    rows = [row(5, "A&B", cost="29.00", clicks="3"), row(5, " lead", cost="0.00"), row(6, "", cost="1E+3"),
+            row(6, "", cost="12.50"), row(7, "C", cost="1119.98", clicks="0")]
+    one_by_one = b"".join(write(10 + i, row) for i, row in enumerate(rows))
+    assert b"".join(write.many(10, rows, size=2)) == one_by_one
+    assert b'<c r="F12" s="4"><v>1000</v></c>' in one_by_one and b"<v>29</v>" in one_by_one
+    assert b"<t>A&amp;B</t>" in one_by_one and b'<t xml:space="preserve"> lead</t>' in one_by_one

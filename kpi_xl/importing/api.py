@@ -9,8 +9,10 @@ open in Excel or LibreOffice (its lock file beside it) is refused: use the Impor
 
 from __future__ import annotations
 
+import gc
 import shutil
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +90,20 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
     return exports, refused
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: an import makes a few hundred thousand rows, cells and values
+    that all live until it ends, and the collector would walk them again and again for nothing (a
+    quarter of the time of a 100,000-row import). Whatever is garbage is collected after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel: str | None = None,
                  source: str | None = None, dry_run: bool = False,
                  overrides: Mapping[str, str] | None = None) -> ImportResult:
@@ -96,7 +112,12 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     Raises :class:`ImportRefusedError` for the workbook itself (locked, unknown client, no Source
     column) and :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
     """
-    workbook = Path(workbook)
+    with _collector_paused():
+        return _import(Path(workbook), files, client, channel, source, dry_run, overrides)
+
+
+def _import(workbook: Path, files: Sequence[Path], client: str, channel: str | None, source: str | None,
+            dry_run: bool, overrides: Mapping[str, str] | None) -> ImportResult:
     if not dry_run and (lock := lock_file(workbook)):
         raise ImportRefusedError(workbook.name, 0, LOCKED, lock=lock.name)
     data = read_workbook(workbook)

@@ -45,7 +45,7 @@ class Export:
     start: dt.date | None
     end: dt.date | None
     currency: str | None
-    rows: list[ExportRow]
+    rows: list[ExportRow]       # by date, channel, campaign (as read_export sorts them)
     notes: list[str] = field(default_factory=list)   # English, for the log: columns left out and why
     notices: list[ImportNotice] = field(default_factory=list)   # what the summary tells the reader
     filtered: str = ""          # the label of its "Total: Filtered campaigns" row, when it has one

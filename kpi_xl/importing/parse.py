@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 
 from kpi_xl.core.registry import MEASURES, N_
 from kpi_xl.importing.errors import (
@@ -44,7 +45,7 @@ from kpi_xl.importing.platforms import (
     normalize,
 )
 from kpi_xl.importing.text import Row, read_rows
-from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_range
+from kpi_xl.importing.values import decimal_mark, parse_date, parse_number, parse_numbers, parse_range
 
 __all__ = ["NEGATIVE", "read_export"]
 
@@ -163,11 +164,17 @@ class _Reader:
             if not rows:
                 continue
             layouts.add(layout)
+            whole = own == {role for role in roles if role in MEASURES}   # none taken by an earlier block
+            if whole and not merged:   # the first block, as a rule the only one: are any rows to add up?
+                fresh = {row.key: row for row in rows}
+                if len(fresh) == len(rows):
+                    merged, claimed = fresh, claimed | own
+                    continue
             for row in rows:
                 key = row.key
                 target = merged.get(key)
                 if target is None:
-                    if not row.values.keys() <= own:
+                    if not whole and not row.values.keys() <= own:
                         row.values = {k: v for k, v in row.values.items() if k in own}
                     merged[key] = row
                     continue
@@ -179,7 +186,7 @@ class _Reader:
                     elif name not in NON_ADDITIVE:
                         target.values[name] = target.values.get(name, Decimal(0)) + value
             claimed |= own
-        rows = sorted(merged.values(), key=lambda r: (r.date, r.channel, r.campaign))
+        rows = sorted(merged.values(), key=attrgetter("date", "channel", "campaign"))
         layout = "monthly" if layouts == {"monthly"} else "weekly" if layouts == {"weekly"} else "daily"
         start, end = self.covered(rows, stated, layout)
         return Export(self.file, self.platform.key, self.platform.title, layout, start, end, self.currency,
@@ -260,9 +267,13 @@ class _Reader:
         dates: dict[tuple[str, ...], tuple[dt.date, str]] = {}   # 100,000 rows hold a few hundred days
         date_cells = [by_role[r] for r in ("start", "end") if r in by_role] if date_role == "start" else (
             [by_role[date_role]] if date_role else [])
-        out: list[ExportRow] = []
         stated_totals: list[tuple[int, str, Sequence[str]]] = []   # the file's own totals of its data rows
+        # Row by row: which rows are data, and their day, channel and campaign; then column by column:
+        # the measures, each column's cells converted in one go (values.parse_numbers).
+        data: list[Row] = []
+        keys: list[tuple[int, dt.date, str, str]] = []
         first = True
+        one_date = date_cells[0] if len(date_cells) == 1 else None
         for row in body:
             cells = row if len(row) >= width else [*row, *([""] * (width - len(row)))]
             label = cells[0] or (cells[1] if len(cells) > 1 else "")
@@ -279,7 +290,7 @@ class _Reader:
                 stated_totals = [(row.line, "", cells)]
                 continue  # Meta's summary row: the whole report in one line, with no name
             first = False
-            date_key = tuple(cells[j] for j in date_cells)
+            date_key = cells[one_date] if one_date is not None else tuple(cells[j] for j in date_cells)
             found = dates.get(date_key)
             if found is None:
                 found = dates[date_key] = self.row_date(row.line, cells, by_role, date_role, stated)
@@ -289,27 +300,29 @@ class _Reader:
             channel = (cells[channel_at] if channel_at is not None else "") or default_channel
             if currency_at is not None and self.currency is None and cells[currency_at]:
                 self.currency = cells[currency_at].upper()
+            data.append(cells)  # type: ignore[arg-type]
+            keys.append((row.line, day, channel, campaign))
+        roles, columns = self.measure_columns(measures, data, keys, mark, indicator_at)
+        # Types, not `None in column`: comparing None with 100,000 Decimals is slow.
+        if len(set(roles)) == len(roles) and not any(type(None) in set(map(type, c)) for c in columns):
+            by_row = zip(*columns, strict=True) if columns else [()] * len(keys)
+            fast = [ExportRow(day, channel, campaign, dict(zip(roles, values, strict=True)), line)
+                    for (line, day, channel, campaign), values in zip(keys, by_row, strict=True)]
+            return self.checked(fast, stated_totals, measures, mark), layout
+        out: list[ExportRow] = []
+        for (line, day, channel, campaign), *row_values in zip(keys, *columns, strict=True):
             values: dict[str, Decimal] = {}
-            for j, role in measures.items():
-                try:
-                    value = parse_number(cells[j], mark)
-                except ValueError:
-                    raise self.refuse(row.line, NOT_A_NUMBER, column=role, value=cells[j]) from None
-                if value is None:
-                    continue
-                if value < 0:
-                    raise self.refuse(row.line, NEGATIVE, column=role, value=cells[j])
-                if role == "results":
-                    indicator = cells[indicator_at] if indicator_at is not None else ""
-                    if not _CONVERSION_INDICATORS.search(indicator):
-                        self.notes.append(f"results of {indicator or 'no indicator'} are not conversions: left out")
-                        continue
-                    role = "conversions"
-                values[role] = values[role] + value if role in values else value
-            out.append(ExportRow(day, channel, campaign, values, row.line))
+            for role, value in zip(roles, row_values, strict=True):
+                if value is not None:
+                    values[role] = values[role] + value if role in values else value
+            out.append(ExportRow(day, channel, campaign, values, line))
+        return self.checked(out, stated_totals, measures, mark), layout
+
+    def checked(self, rows: list[ExportRow], stated_totals: Sequence[tuple[int, str, Sequence[str]]],
+                measures: Mapping[int, str], mark: str) -> list[ExportRow]:
         for line, label, cells in stated_totals:
-            self.check_total(line, label, cells, measures, mark, out)
-        return out, layout
+            self.check_total(line, label, cells, measures, mark, rows)
+        return rows
 
     def check_total(self, line: int, label: str, cells: Sequence[str], measures: Mapping[int, str], mark: str,
                     rows: Sequence[ExportRow]) -> None:
@@ -328,6 +341,37 @@ class _Reader:
             if round(stated, 2) != round(summed, 2):
                 raise self.refuse(line, TOTAL_MISMATCH, label=label or cells[0] or "summary", column=role,
                                   stated=format(stated.normalize(), "f"), summed=format(summed.normalize(), "f"))
+
+    def measure_columns(self, measures: Mapping[int, str], data: Sequence[Sequence[str]],
+                        keys: Sequence[tuple[int, dt.date, str, str]], mark: str, indicator_at: int | None
+                        ) -> tuple[list[str], list[list[Decimal | None]]]:
+        """Each measure column's values (None: blank), and its measure; refused at the first bad cell
+        in reading order (the earliest row, the leftmost column in it)."""
+        roles: list[str] = []
+        columns: list[list[Decimal | None]] = []
+        bad: tuple[int, int, str, str, str] | None = None   # row index, column order, template, role, text
+        for order, (j, role) in enumerate(measures.items()):
+            texts = [cells[j] for cells in data]
+            values, wrong = parse_numbers(texts, mark)
+            if wrong is not None and (bad is None or (wrong, order) < bad[:2]):
+                bad = (wrong, order, NOT_A_NUMBER, role, texts[wrong])
+            # No minus sign in the column, no negative value in it: the scan is skipped.
+            negative = next((i for i, v in enumerate(values) if v is not None and v < 0), None) if (
+                "-" in "".join(texts)) else None
+            if negative is not None and (bad is None or (negative, order) < bad[:2]):
+                bad = (negative, order, NEGATIVE, role, texts[negative])
+            if role == "results":
+                role = "conversions"
+                for i, value in enumerate(values):
+                    indicator = data[i][indicator_at] if indicator_at is not None else ""
+                    if value is not None and not _CONVERSION_INDICATORS.search(indicator):
+                        self.notes.append(f"results of {indicator or 'no indicator'} are not conversions: left out")
+                        values[i] = None
+            roles.append(role)
+            columns.append(values)
+        if bad is not None:
+            raise self.refuse(keys[bad[0]][0], bad[2], column=bad[3], value=bad[4])
+        return roles, columns
 
     def row_date(self, line: int, cells: Sequence[str], by_role: Mapping[str, int], date_role: str | None,
                  stated: tuple[dt.date, dt.date] | None) -> tuple[dt.date, str]:

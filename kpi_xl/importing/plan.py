@@ -30,6 +30,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from kpi_xl.core.model import Actuals
 from kpi_xl.importing.model import Export
@@ -98,7 +99,8 @@ def plan_import(actuals: Actuals, client: str, exports: Sequence[Export], *, cha
         if export.start is None or export.end is None:
             continue
         start, end = export.start, export.end
-        new = [NewRow(r.date, client, channel or r.channel, r.campaign, label, dict(r.values)) for r in export.rows]
+        # The export's values dicts are shared, not copied: nothing changes them once read.
+        new = [NewRow(r.date, client, channel or r.channel, r.campaign, label, r.values) for r in export.rows]
         # Rows written earlier in this run for the same source and range give way first.
         kept = [r for r in plan.append if not (r.source.casefold() == label.casefold() and start <= r.date <= end)]
         change.removed += len(plan.append) - len(kept)
@@ -109,6 +111,10 @@ def plan_import(actuals: Actuals, client: str, exports: Sequence[Export], *, cha
         for i in old:
             key = (actuals.dates[i], actuals.channels[i].casefold(), actuals.campaigns[i].casefold())
             by_key.setdefault(key, []).append(i)
+        if not by_key:   # nothing of this source in the range yet: every row is new
+            plan.append.extend(new)
+            change.added += len(new)
+            continue
         for row in new:
             places = by_key.get(row.key)
             if not places:
@@ -126,5 +132,6 @@ def plan_import(actuals: Actuals, client: str, exports: Sequence[Export], *, cha
                 plan.update.pop(actuals.sources[i], None)
                 plan.delete.add(actuals.sources[i])
                 change.removed += 1
-    plan.append.sort(key=lambda r: (r.date, r.channel, r.campaign))
+    if len(exports) > 1 or channel:   # else in the export's order, which is this one (Export.rows)
+        plan.append.sort(key=attrgetter("date", "channel", "campaign"))
     return plan

@@ -25,7 +25,7 @@ __all__ = ["Row", "decode", "read_rows"]
 class Row(list[str]):
     """The cells of one record, with the file's line number it starts on."""
 
-    line: int = 0
+    __slots__ = ("line",)   # 100,000 rows: no dict each; read_rows sets it
 
 
 def decode(file: str, data: bytes) -> str:
@@ -69,9 +69,10 @@ def read_rows(file: str, data: bytes) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     rows: list[Row] = []
     line = 1
+    strip = str.strip
     try:
         for record in reader:
-            row = Row([cell.strip() for cell in record])
+            row = Row(map(strip, record))
             row.line = line
             rows.append(row)
             line = reader.line_num + 1
