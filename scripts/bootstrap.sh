@@ -16,7 +16,7 @@ if [ "$mode" = test ]; then
   system_packages+=(libreoffice-calc-nogui poppler-utils)
 fi
 
-# --- issue 13: a real browser for the e-mail layout tests (tests/test_email_browser.py) ---------
+# --- A real browser for the e-mail layout tests (tests/test_email_browser.py) -----------------
 # Headless Chromium lays the HTML e-mail out at phone and desktop widths. Debian's package is
 # "chromium"; Ubuntu's "chromium" is a snap stub, so there the tests look for any chromium or
 # google-chrome on PATH and are skipped, saying so, when none is found.
@@ -28,7 +28,7 @@ if [ "$mode" = test ] && ! command -v chromium >/dev/null 2>&1 && ! command -v g
     echo "note: install Chromium or Chrome for the e-mail browser tests; without it they are skipped" >&2
   fi
 fi
-# --- end issue 13 ------------------------------------------------------------------------------
+# --- end of the browser ---------------------------------------------------------------------------
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do
@@ -45,7 +45,7 @@ if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   system_packages+=("python3-venv")
 fi
 
-# --- xlwings Lite test, part 1 of 2 (issue 11): Node and npm -------------------------------------
+# --- xlwings Lite test, part 1 of 2: Node and npm -------------------------------------
 # tests/test_lite_pyodide.py runs kpi_xl.lite in Pyodide under Node: Debian's nodejs and npm, unless a
 # node and an npm are on PATH already (NodeSource's nodejs, for one, bundles npm: don't mix the two).
 if [ "$mode" = test ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
@@ -87,7 +87,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# --- xlwings Lite test, part 2 of 2 (issue 11): Pyodide and the core's wheels ----------------------
+# --- xlwings Lite test, part 2 of 2: Pyodide and the core's wheels ----------------------
 # The pinned pyodide npm package (tests/pyodide/package-lock.json; its tarball holds the interpreter
 # and the standard library, nothing is fetched from a CDN) into .cache/pyodide, and the pure-Python
 # wheels of kpi_xl's core dependencies (babel, the version in .venv) into .cache/pyodide/wheels, for

@@ -1,4 +1,4 @@
-"""Custom KPIs (issue 15): the safe formula parser, evaluation over window totals, goals on them."""
+"""Custom KPIs: the safe formula parser, evaluation over window totals, goals on them."""
 
 from __future__ import annotations
 
