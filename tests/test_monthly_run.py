@@ -225,7 +225,7 @@ def test_the_demo_client_pdf_has_no_review_notes_and_the_review_copy_has_them(lo
     if client is None:
         pytest.skip(f"no demo client speaks {locale}")
     _, content = report_html(parsed.data, client, Month(2026, 10), review=True)
-    notes = [" ".join(t.split())[:40] for g in content.goals for t in (*g.findings, g.achievability) if t]
+    notes = [" ".join(t.split())[:40] for g in content.goals for t in (*g.findings, g.achievability, g.notes) if t]
     if content.reviews:  # "Targets to review": the same findings again, named by their KPI
         notes.append(translator(locale).gettext("Targets to review"))
     # Every demo client but Café Serra Azul (pt_BR) has goals the SMART review comments on in October.

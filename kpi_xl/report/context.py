@@ -585,7 +585,8 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
     (or ``as_of``, for a month in progress); those whose window does not overlap the month are left out.
 
     The client's report carries no SMART review (achievability badges, findings, targets to
-    review): those are the analyst's instructions, shown only when ``review`` makes the agency's copy.
+    review) and none of the Goals sheet's notes: those are the analyst's, shown only when ``review``
+    makes the agency's copy.
     """
     b = _Builder(data, data.clients[client], period, locale)
     _, fmt = b._, b.fmt
@@ -594,7 +595,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
     latest = b.view(None).last_date  # the client's own rows: a stalled feed shows in its report
     goals = tuple(b.goal_row(s) for s in shown)
     if not review:
-        goals = tuple(replace(g, achievability="", findings=()) for g in goals)
+        goals = tuple(replace(g, achievability="", findings=(), notes="") for g in goals)
     in_progress = ""
     if as_of is not None and as_of < period.last_day:
         shown_date = min(latest, as_of) if latest is not None else as_of
