@@ -215,6 +215,32 @@ def test_send_refuses_the_template_placeholder_agency_name(tmp_path, monkeypatch
     assert "Settings!B2: warning: agency_name is still the template's \"Your agency\"" in stdout
 
 
+@pytest.mark.parametrize(
+    ("agency", "dry_run", "status", "drafts", "refused"),
+    [
+        # The placeholder: a dry run still writes the drafts to preview, but says the real send would be
+        # refused and fails like it; the real send writes and sends nothing.
+        ("Your agency", True, 1, True, True),
+        ("Your agency", False, 1, False, True),
+        # A named agency: no refusal (the run still exits 1: Café Serra's text date fails that client).
+        ("Agencia Norte", True, 1, True, False),
+    ],
+)
+def test_a_dry_run_says_the_placeholder_would_stop_the_real_send(tmp_path, monkeypatch, agency, dry_run, status,
+                                                                 drafts, refused):
+    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    path = write_xlsx(_book(agency=agency), tmp_path / "clients.xlsx")
+    folder = tmp_path / "drafts"
+    extra = ("--dry-run", "--out", str(folder)) if dry_run else ()
+    with SmtpServer(tmp_path) as server:
+        code, _, err = _send(path, server, *extra)
+        assert server.mailbox.counts() == {}
+    assert code == status
+    assert bool(list(folder.glob("**/*.eml")) if folder.exists() else []) is drafts
+    assert ("would be refused" in err) is (refused and dry_run)
+    assert ('agency_name is still the template\'s "Your agency"' in err) is refused
+
+
 @pytest.mark.each_locale
 def test_the_demo_client_pdf_has_no_review_notes_and_the_review_copy_has_them(locale, tmp_path):
     """The demo's client PDFs (one per language) carry no SMART review and no negative hundreds of percent;
