@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pypdf
@@ -163,13 +165,31 @@ def test_a_partial_month_says_so_and_judges_nothing_final(workbook, tmp_path, ca
     assert "Mes en curso: datos hasta el 18 de noviembre de 2026;" in " ".join(text.split())
 
 
-def test_a_lock_file_is_said_in_one_line(workbook, tmp_path, capsys):
-    (tmp_path / "~$clients.xlsx").write_bytes(b"ana")
-    status, _, stderr = _run("report", str(workbook), "--client", "Aurora Moda", "--out", str(tmp_path / "o"),
-                             capsys=capsys)
+@pytest.mark.parametrize(
+    ("lock", "command"),
+    [
+        ("~$clients.xlsx", ("report", "--client", "Aurora Moda", "--out", "o")),   # Excel's lock file
+        ("~$clients.xlsx", ("goals", "--as-of", "2026-10-31")),
+        (".~lock.clients.xlsx#", ("goals", "--as-of", "2026-10-31", "--json")),  # LibreOffice's; JSON stays clean
+        (".~lock.clients.xlsx#", ("check",)),
+    ],
+)
+def test_a_lock_file_is_said_in_one_line(workbook, tmp_path, capsys, lock, command):
+    (tmp_path / lock).write_bytes(b"ana")
+    name, *options = command
+    if name == "goals":  # goals reads the whole workbook: the demo's, sound, under the same name
+        shutil.copyfile(Path(__file__).resolve().parent.parent / "workbooks" / "demo.xlsx", workbook)
+    options = [str(tmp_path / o) if o == "o" else o for o in options]
+    status, stdout, stderr = _run(name, str(workbook), *options, capsys=capsys)
+    line = (f"clients.xlsx is open in a spreadsheet program ({lock} exists): the data read is the last saved "
+            "version and may not include unsaved changes")
+    if name == "check":   # check lists it among its findings, on stdout
+        assert line in stdout
+        return
     assert status == 0
-    assert stderr == ("kpi-xl: warning: clients.xlsx is open in a spreadsheet program (~$clients.xlsx exists): the "
-                      "data read is the last saved version and may not include unsaved changes\n")
+    assert stderr == f"kpi-xl: warning: {line}\n"
+    if "--json" in options:
+        json.loads(stdout)
 
 
 def _send(path: Path, server: SmtpServer, *extra: str) -> tuple[int, str, str]:
