@@ -114,3 +114,25 @@ def test_no_demo_summary_reads_more_than_100_percent(locale, period, as_of):
         for text in texts:
             assert all(value <= 100 for value in _percentages(text)), text
     assert seen >= 8   # the demo has wins and risks to read in every language
+
+
+# --- churn's bar: the forecast's way, with its "on plan" tick ---------------------------------------
+
+def test_churn_bar_has_its_on_plan_tick_and_says_so():
+    # Q4 churn goal from 3 % to 2.4 %; 1,000 customers on 1 October, 9 lost by the 31st (no history
+    # last year: the share is by days, 31/92). Forecast 0.9 % x 92/31 = 2.671 %: (3 - 2.671) / 0.6 =
+    # 55 % of the way. On plan, the forecast is at the target: the tick stands at the bar's end.
+    base = make_workbook("en_US")
+    rows = [{"date": d(2026, 10, 1), "client": CLIENT, "channel": "CRM", "customers_at_start": 1000.0},
+            {"date": d(2026, 10, 15), "client": CLIENT, "channel": "CRM", "customers_lost": 9.0}]
+    data = dataclasses.replace(base, actuals=type(base.actuals).from_rows(rows), goals=[
+        Goal(CLIENT, "CHURN_RATE", *Q4, baseline=0.03, target=0.024, objective="Keep subscribers",
+             source="Goals!A2")])
+    [status] = evaluate_goals(data, PERIOD.last_day, CLIENT)
+    assert status.forecast == pytest.approx(0.009 * 92 / 31)
+    assert status.pace == pytest.approx(status.progress) == pytest.approx((0.03 - 0.009 * 92 / 31) / 0.006)
+    [row] = build_report(data, CLIENT, PERIOD, "en_US", [status]).goals
+    assert row.progress == "55%"
+    assert ('aria-label="Progress toward the target, by the forecast for the window: 55%; on plan: 100%."'
+            in row.bar)
+    assert 'x1="60"' in row.bar or 'x1="60.0"' in row.bar    # the tick at the end of the 60-wide bar

@@ -430,6 +430,9 @@ class _Builder:
         progress = self.progress_text(fill, s.baseline, final=s.as_of >= s.goal.end)
         if marker is None or not math.isfinite(marker):
             bar_alt = self._("Progress toward the target: {progress}.").format(progress=progress)
+        elif kpi.accrual and not kpi.cumulative:  # churn: the bar is the forecast's way, on plan at the target
+            bar_alt = self._("Progress toward the target, by the forecast for the window: {progress}; "
+                             "on plan: {expected}.").format(progress=progress, expected=self.progress_text(marker))
         else:
             bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
                 progress=progress, expected=self.progress_text(marker))
@@ -492,11 +495,19 @@ class _Builder:
 
     def trend_alt(self, title: str, kpi: Kpi, months: list[Month], this_year: list[float | None],
                   last_year: list[float | None], target: float | None) -> str:
-        """The trend chart in words, for a screen reader: every month's value, both years, the target."""
+        """The trend chart in words, for a screen reader: every month's value, both years, the target.
+        Concise: the year is said with the first month and with January only, and the months before a
+        series has data are left out."""
         f = self.fmt
 
         def series(values: list[float | None], shift: int) -> str:
-            return "; ".join(f"{f.month_title(m - shift)} {f.kpi(kpi, v)}" for m, v in zip(months, values, strict=True))
+            parts: list[str] = []
+            for month, value in zip((m - shift for m in months), values, strict=True):
+                if value is None and not parts:
+                    continue
+                name = f.month_title(month) if not parts or month.month == 1 else f.month_name(month)
+                parts.append(f"{name} {f.kpi(kpi, value)}")
+            return "; ".join(parts) or MISSING
 
         parts = [title, f"{self._('Last 13 months')}: {series(this_year, 0)}",
                  f"{self._('Same months a year earlier')}: {series(last_year, 12)}"]
