@@ -105,8 +105,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_goals(args: argparse.Namespace, out: TextIO) -> int:
     from kpi_xl.goals_table import goals_records, goals_table
-    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.report.commands import print_notes
+    from kpi_xl.workbook.read import lock_problems, read_workbook
 
+    print_notes(lock_problems(args.workbook), sys.stderr)  # as check, report and send: an open workbook
     data = read_workbook(args.workbook)
     if args.client is not None and args.client not in data.clients:
         raise KpiError(f"no client {args.client!r} in {args.workbook} (clients: {', '.join(data.clients)})")

@@ -86,6 +86,7 @@ _EXAMPLES = (
     ("ROI", -0.2, 0.2, "2026-10-01", "2026-10-31", "2026-10-16", 0.0),
     ("REVENUE", None, 31_000.0, "2026-10-01", "2026-10-31", "2026-10-15", 13_000.0),
     ("CHURN_RATE", 0.01, 0.008, "2026-10-01", "2026-10-31", "2026-10-10", 0.003),
+    ("CHURN_RATE", 0.107, 0.1031, "2026-10-01", "2026-12-31", "2026-10-31", 0.0346),
     ("FCR", 0.739, 0.80, "2026-10-01", "2026-10-31", "2026-10-31", 0.79),
 )
 
@@ -158,9 +159,12 @@ the share of the window elapsed by the end of the as-of day.
   disagree.
 - **Churn and retention** ({_codes(building)}) build up over the window (lost customers pile up), so
   the value so far is carried over to the whole window first: forecast = churn so far / share (for
-  retention, 1 − losses so far / share); progress = (forecast − baseline) / (target − baseline); pace
-  = progress / share, the share of churn weighted by last year like a total's. Expected to date is
-  the level due by now carried back to the share elapsed.
+  retention, 1 − losses so far / share), the share weighted by last year like a total's; progress =
+  (forecast − baseline) / (target − baseline). Baseline and target are whole-window levels, so both
+  are carried over to the share elapsed: expected to date = target × share (retention: 1 − (1 −
+  target) × share), and pace = (actual − baseline × share) / (expected − baseline × share), which is
+  the progress itself: pace is 1.0 exactly when the forecast meets the target, and a forecast short
+  of the target is never on track unless within `on_track_min` of the way.
 - **Without a baseline**, or with a target no better than it, there is no gap to travel: a rate is
   expected at its target and pace is actual / target (target / actual when lower is better; for
   retention the losses are compared; when the actual or the target is zero or negative, 1 + gap /

@@ -54,14 +54,49 @@ def test_an_error_of_the_workbook_as_a_whole_stops_every_client(tmp_path, damage
     assert any(p.severity.value == "error" for p in parsed.problems)
 
 
-def test_a_goal_needing_a_renamed_measure_is_an_error_on_its_kpi_cell(tmp_path):
+def _rename_cost(header: str):
     def rename(book):
-        book["Actuals"].rows[0] = ["Spend" if h == "Cost" else h for h in ACTUALS.headers]
+        book["Actuals"].rows[0] = [header if h == "Cost" else h for h in ACTUALS.headers]
+    return rename
 
-    parsed = _read(tmp_path, rename)
+
+def _move_cost_to_the_end_as(header: str):
+    def move(book):
+        at = ACTUALS.headers.index("Cost")
+        for row in book["Actuals"].rows:
+            row.append(row.pop(at))
+        book["Actuals"].rows[0][-1] = header
+    return move
+
+
+def _delete_cost(book):
+    at = ACTUALS.headers.index("Cost")
+    for row in book["Actuals"].rows:
+        del row[at]
+
+
+GONE = 'Goals!B2: CPA needs the Actuals column "Cost", which the workbook no longer has (renamed or deleted?)'
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # "Spend" stands where Cost was, between Source and Impressions: that is the header to rename back.
+        (_rename_cost("Spend"), 'Goals!B2: CPA needs the Actuals column "Cost": where it was, the header reads '
+                                '"Spend" (rename it back to "Cost")'),
+        (_rename_cost("  Ad   spend "), 'Goals!B2: CPA needs the Actuals column "Cost": where it was, the header '
+                                      'reads "Ad spend" (rename it back to "Cost")'),
+        # Deleted: nothing stands in its place (Source is followed by Impressions); moved to the end and
+        # renamed: the header at its place is a known one. Neither can be named.
+        (_delete_cost, GONE),
+        (_move_cost_to_the_end_as("Spend"), GONE),
+    ],
+    ids=["renamed", "renamed-spaces", "deleted", "moved-and-renamed"],
+)
+def test_a_goal_needing_a_renamed_measure_is_an_error_on_its_kpi_cell(tmp_path, change, message):
+    parsed = _read(tmp_path, change)
     # Acme's CPA goal (Goals row 2) reads cost; Borsa's revenue and Cafe Sol's CTR goals do not.
-    assert [str(p) for p in parsed.failed["Acme"]] == [
-        'Goals!B2: CPA needs the Actuals column "Cost", which the workbook no longer has (renamed or deleted?)']
+    assert [str(p) for p in parsed.failed["Acme"]] == [message]
     assert set(parsed.failed) == {"Acme"}
 
 

@@ -64,6 +64,11 @@ def _days(start: dt.date, end: dt.date):
         ((0.79, 0.80, *OCT, "2026-10-31", "FCR", 0.739), "missed"),
         ((0.80, 0.80, *OCT, "2026-10-31", "FCR", 0.739), "achieved"),
         ((0.797, 0.80, *OCT, "2026-10-30", "FCR", 0.739), "on_track"),   # the day before: 0.058 / (0.061 x 30/31)
+        # Churn builds up: Q4 from 10.7 % to 10.31 %, 31/92 of it gone by 31 Oct. The status follows the
+        # forecast (churn so far x 92/31) and its way from 10.7 % to 10.31 % (0.39 points):
+        ((0.0358, 0.1031, *Q4, "2026-10-31", "CHURN_RATE", 0.107), "off_track"),  # 10.62 %: 0.08 / 0.39 = 0.21
+        ((0.0347, 0.1031, *Q4, "2026-10-31", "CHURN_RATE", 0.107), "on_track"),   # 10.30 %: 0.40 / 0.39 = 1.03
+        ((0.0349, 0.1031, *Q4, "2026-10-31", "CHURN_RATE", 0.107), "at_risk"),    # 10.36 %: 0.34 / 0.39 = 0.88
     ],
 )
 def test_status_follows_the_pace_rule(args, status):
@@ -77,17 +82,25 @@ def test_status_follows_the_pace_rule(args, status):
         ("CPA", 35.0, 30.0, 40.0, 16 / 31, 40 - 10 * 16 / 31, 5 / (10 * 16 / 31)),
         ("CPA", 27.0, 30.0, None, 16 / 31, 30.0, 30 / 27),                 # no baseline: the ratio
         ("REVENUE", 15_000.0, 31_000.0, 20_000.0, 15 / 31, 15_000.0, 1.0),
-        # Churn 1 % -> 0.8 % a month; 3 of 1,000 lost in 10 days. The level due by now is
-        # 1 - 0.2 x 10/31 = 0.9355 %, carried over 10/31 of the month: 0.3018 % expected so far; the
-        # baseline's pace would have lost 0.3226 %. Pace (0.3 - 0.3226) / (0.3018 - 0.3226) = 1.085,
-        # which is the forecast's progress (0.93 % is 35 % of the way) over the share 10/31.
-        ("CHURN_RATE", 0.003, 0.008, 0.01, 10 / 31, (0.01 - 0.002 * 10 / 31) * 10 / 31,
-         ((0.003 * 31 / 10 - 0.01) / (0.008 - 0.01)) / (10 / 31)),
-        # Retention 97 % -> 98 % a month; 0.8 % of the customers lost in 10 days. Forecast 1 - 0.008 x 31/10
-        # = 97.52 %, 52 % of the way; due by now 10/31 of it: pace 0.52 / 0.3226 = 1.61. Expected so far:
-        # the level due, 97.32 %, carried over 10/31 of the month: 1 - 2.68 % x 10/31 = 99.14 %.
-        ("RETENTION_RATE", 0.992, 0.98, 0.97, 10 / 31, 1 - (1 - (0.97 + 0.01 * 10 / 31)) * 10 / 31,
-         ((1 - 0.008 * 31 / 10 - 0.97) / (0.98 - 0.97)) / (10 / 31)),
+        # Churn 1 % -> 0.8 % a month; 3 of 1,000 lost in 10 days. Baseline and target are monthly
+        # levels: by now the target allows 0.8 % x 10/31 = 0.2581 %, the baseline's pace 1 % x 10/31 =
+        # 0.3226 %. Pace (0.3 - 0.3226) / (0.2581 - 0.3226) = 0.35: the forecast, 0.3 % x 31/10 =
+        # 0.93 %, is 35 % of the way from 1 % to 0.8 % - pace and forecast say the same.
+        ("CHURN_RATE", 0.003, 0.008, 0.01, 10 / 31, 0.008 * 10 / 31, (0.003 - 0.01 * 10 / 31) / (0.002 * -10 / 31)),
+        # Churn on target: 0.4 % in half the month forecasts 0.8 %, the target: pace exactly 1.
+        ("CHURN_RATE", 0.004, 0.008, 0.01, 0.5, 0.004, 1.0),
+        # Café Serra Azul (demo): Q4 churn from 10.7 % to 10.31 %; 3.58 % lost by 31 Oct (31/92 of Q4)
+        # forecasts 3.58 x 92/31 = 10.62 %: 0.08 of the 0.39 points, pace 0.21 - not on track (it was 0.99).
+        ("CHURN_RATE", 0.0358, 0.1031, 0.107, 31 / 92, 0.1031 * 31 / 92,
+         (0.107 - 0.0358 * 92 / 31) / (0.107 - 0.1031)),
+        # Retention 97 % -> 98 % a month; 0.8 % of the customers lost in 10 days. The target allows losing
+        # 2 % x 10/31 = 0.6452 % by now (expected 99.355 %), the baseline 3 % x 10/31 = 0.9677 %.
+        # Pace (0.9677 - 0.8) / (0.9677 - 0.6452) = 0.52: the forecast 1 - 0.8 x 31/10 % = 97.52 % is
+        # 52 % of the way from 97 % to 98 %.
+        ("RETENTION_RATE", 0.992, 0.98, 0.97, 10 / 31, 1 - 0.02 * 10 / 31,
+         (0.03 * 10 / 31 - 0.008) / (0.03 * 10 / 31 - 0.02 * 10 / 31)),
+        # Retention on target: 1 % lost in half the month forecasts 98 %, the target: pace 1.
+        ("RETENTION_RATE", 0.99, 0.98, 0.97, 0.5, 0.99, 1.0),
         # NPS without a baseline, 2 points under a target of -5: 1 + (-2) / 5 = 0.6 (no ratio of negatives).
         ("NPS", -7.0, -5.0, None, 16 / 31, -5.0, 0.6),
     ],

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pypdf
@@ -132,8 +134,9 @@ def test_a_renamed_measure_header_fails_the_client_whose_goal_needs_it(tmp_path,
 
     assert status == 1
     # Zielony Ogród's CPA goal (Goals row 4, KPI in column B) needs the cost column.
-    assert ('failed Zielony Ogród:\n  Goals!B4: CPA needs the Actuals column "Cost", which the workbook no longer '
-            "has (renamed or deleted?)\n") in stdout
+    # The header standing where Cost was is named: "Spend".
+    assert ('failed Zielony Ogród:\n  Goals!B4: CPA needs the Actuals column "Cost": where it was, the header '
+            'reads "Spend" (rename it back to "Cost")\n') in stdout
     assert (tmp_path / "out" / PDF["Aurora Moda"]).is_file()
     assert not (tmp_path / "out" / PDF["Zielony Ogród"]).exists()
     status, stdout, _ = _run("check", str(path), capsys=capsys)
@@ -163,13 +166,31 @@ def test_a_partial_month_says_so_and_judges_nothing_final(workbook, tmp_path, ca
     assert "Mes en curso: datos hasta el 18 de noviembre de 2026;" in " ".join(text.split())
 
 
-def test_a_lock_file_is_said_in_one_line(workbook, tmp_path, capsys):
-    (tmp_path / "~$clients.xlsx").write_bytes(b"ana")
-    status, _, stderr = _run("report", str(workbook), "--client", "Aurora Moda", "--out", str(tmp_path / "o"),
-                             capsys=capsys)
+@pytest.mark.parametrize(
+    ("lock", "command"),
+    [
+        ("~$clients.xlsx", ("report", "--client", "Aurora Moda", "--out", "o")),   # Excel's lock file
+        ("~$clients.xlsx", ("goals", "--as-of", "2026-10-31")),
+        (".~lock.clients.xlsx#", ("goals", "--as-of", "2026-10-31", "--json")),  # LibreOffice's; JSON stays clean
+        (".~lock.clients.xlsx#", ("check",)),
+    ],
+)
+def test_a_lock_file_is_said_in_one_line(workbook, tmp_path, capsys, lock, command):
+    (tmp_path / lock).write_bytes(b"ana")
+    name, *options = command
+    if name == "goals":  # goals reads the whole workbook: the demo's, sound, under the same name
+        shutil.copyfile(Path(__file__).resolve().parent.parent / "workbooks" / "demo.xlsx", workbook)
+    options = [str(tmp_path / o) if o == "o" else o for o in options]
+    status, stdout, stderr = _run(name, str(workbook), *options, capsys=capsys)
+    line = (f"clients.xlsx is open in a spreadsheet program ({lock} exists): the data read is the last saved "
+            "version and may not include unsaved changes")
+    if name == "check":   # check lists it among its findings, on stdout
+        assert line in stdout
+        return
     assert status == 0
-    assert stderr == ("kpi-xl: warning: clients.xlsx is open in a spreadsheet program (~$clients.xlsx exists): the "
-                      "data read is the last saved version and may not include unsaved changes\n")
+    assert stderr == f"kpi-xl: warning: {line}\n"
+    if "--json" in options:
+        json.loads(stdout)
 
 
 def _send(path: Path, server: SmtpServer, *extra: str) -> tuple[int, str, str]:
@@ -215,6 +236,32 @@ def test_send_refuses_the_template_placeholder_agency_name(tmp_path, monkeypatch
     assert "Settings!B2: warning: agency_name is still the template's \"Your agency\"" in stdout
 
 
+@pytest.mark.parametrize(
+    ("agency", "dry_run", "status", "drafts", "refused"),
+    [
+        # The placeholder: a dry run still writes the drafts to preview, but says the real send would be
+        # refused and fails like it; the real send writes and sends nothing.
+        ("Your agency", True, 1, True, True),
+        ("Your agency", False, 1, False, True),
+        # A named agency: no refusal (the run still exits 1: Café Serra's text date fails that client).
+        ("Agencia Norte", True, 1, True, False),
+    ],
+)
+def test_a_dry_run_says_the_placeholder_would_stop_the_real_send(tmp_path, monkeypatch, agency, dry_run, status,
+                                                                 drafts, refused):
+    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    path = write_xlsx(_book(agency=agency), tmp_path / "clients.xlsx")
+    folder = tmp_path / "drafts"
+    extra = ("--dry-run", "--out", str(folder)) if dry_run else ()
+    with SmtpServer(tmp_path) as server:
+        code, _, err = _send(path, server, *extra)
+        assert server.mailbox.counts() == {}
+    assert code == status
+    assert bool(list(folder.glob("**/*.eml")) if folder.exists() else []) is drafts
+    assert ("would be refused" in err) is (refused and dry_run)
+    assert ('agency_name is still the template\'s "Your agency"' in err) is refused
+
+
 @pytest.mark.each_locale
 def test_the_demo_client_pdf_has_no_review_notes_and_the_review_copy_has_them(locale, tmp_path):
     """The demo's client PDFs (one per language) carry no SMART review and no negative hundreds of percent;
@@ -225,7 +272,7 @@ def test_the_demo_client_pdf_has_no_review_notes_and_the_review_copy_has_them(lo
     if client is None:
         pytest.skip(f"no demo client speaks {locale}")
     _, content = report_html(parsed.data, client, Month(2026, 10), review=True)
-    notes = [" ".join(t.split())[:40] for g in content.goals for t in (*g.findings, g.achievability) if t]
+    notes = [" ".join(t.split())[:40] for g in content.goals for t in (*g.findings, g.achievability, g.notes) if t]
     if content.reviews:  # "Targets to review": the same findings again, named by their KPI
         notes.append(translator(locale).gettext("Targets to review"))
     # Every demo client but Café Serra Azul (pt_BR) has goals the SMART review comments on in October.

@@ -84,7 +84,8 @@ def test_every_table_has_header_cells_linked_to_its_data_cells(locale):
 
 # The test workbook's CPA on Search: 9.00 in every month of the last 13, 9.20 the target.
 CPA_ALT = {
-    "en_US": ("Cost per acquisition (CPA) – Search", "October 2025 $9.00", "October 2026 $9.00", "Target: $9.20"),
+    "en_US": ("Cost per acquisition (CPA) – Search", "October 2025 $9.00; November $9.00", "January 2026 $9.00",
+              "September $9.00; October $9.00.", "Same months a year earlier: October 2024 $9.00", "Target: $9.20"),
     "es_ES": ("Coste por adquisición (CPA) – Search", "octubre de 2025 9,00 €", "Meta: 9,20 €"),
     "es_MX": ("Costo por adquisición (CPA) – Search", "octubre de 2025 $9.00", "Meta: $9.20"),
     "pt_BR": ("Custo por aquisição (CPA) – Search", "outubro de 2025 R$ 9,00"),
@@ -103,7 +104,10 @@ def test_every_chart_has_a_text_alternative_with_its_values(locale):
     cpa_trend = [alt for alt in alts if alt.startswith(CPA_ALT[locale][0] + ".")]
     assert len(cpa_trend) == 1
     assert all(normalize_spaces(part) in cpa_trend[0] for part in CPA_ALT[locale]), cpa_trend[0]
-    assert len(re.findall(r"\b202[456]\b", cpa_trend[0])) == 26  # 13 months, and the same months a year before
+    # 13 months and the same months a year before, 26 values; the year said with the first month and January
+    series = cpa_trend[0].rsplit(". ", 1)[0]   # the last sentence is the target
+    assert series.count(normalize_spaces(BULLET[locale][0])) == 26
+    assert re.findall(r"\b202[456]\b", cpa_trend[0]) == ["2025", "2026", "2024", "2025"]
     bullet = [alt for alt in alts if alt.startswith(CPA_ALT[locale][0] + ":")]
     assert len(bullet) == 1
     assert all(normalize_spaces(value) in bullet[0] for value in BULLET[locale]), bullet[0]

@@ -15,8 +15,9 @@ README's "SMART goals" section is generated from :mod:`kpi_xl.docs` with example
 Pace (:func:`expected_and_pace`): for totals the ratio of the actual to the target's share of the
 window elapsed (weighted by last year's same days when the history covers them); for rates,
 averages and scores with a baseline and a better target, the gap travelled from the baseline
-against the gap due by now, so a value worse than its baseline is never on track; churn and
-retention, which build up over the window, the same once carried over to the share elapsed.
+against the gap due by now, so a value worse than its baseline is never on track; for churn and
+retention, which build up over the window, the gap between baseline and target both carried over to
+the share elapsed, so pace is the forecast's way from baseline to target.
 Without a baseline, a ratio to the target. Forecast at the end: the actual carried over to the
 whole window for totals, churn and retention; the current value for rates, which do not build up.
 """
@@ -285,8 +286,11 @@ def expected_and_pace(
     - A rate, average or score with a baseline and a better target glides from the baseline to the
       target: expected = baseline + (target - baseline) x share, and pace is the gap travelled against
       the gap expected by now, (actual - baseline) / (expected - baseline). A value worse than its
-      baseline has a negative pace: never on track. Churn and retention, which build up over the
-      window, are compared the same way once carried over to the share of the window elapsed.
+      baseline has a negative pace: never on track.
+    - Churn and retention build up over the window: the baseline and the target (whole-window levels)
+      are carried over to the share elapsed, and pace = (actual - baseline so far) / (target so far -
+      baseline so far). That equals the forecast's way from baseline to target, so pace is 1.0
+      exactly when the forecast meets the target.
     - Without a baseline (or with a target no better than it) a rate is expected at the target and
       its pace is the ratio to it, direction-aware.
 
@@ -296,15 +300,21 @@ def expected_and_pace(
     (0.7596, -0.54)
     >>> expected_and_pace(get("REVENUE"), 15_000.0, 31_000.0, None, 15 / 31)
     (15000.0, 1.0)
+    >>> expected, value = expected_and_pace(get("CHURN_RATE"), 0.004, 0.008, 0.010, 0.5)
+    >>> round(expected, 6), round(value, 6)     # forecast 0.8 %: on the target
+    (0.004, 1.0)
     """
     if kpi is None or kpi.cumulative or not gap_applies(kpi, target, baseline):
         expected = scale_to_window(kpi, target, share) if kpi is None or kpi.accrual else target
         ratio = None if actual is None or share <= 0 else pace(actual, expected, kpi)
         return expected, ratio
     assert baseline is not None
-    level = baseline + (target - baseline) * share
-    expected = scale_to_window(kpi, level, share) if kpi.accrual else level
-    start = scale_to_window(kpi, baseline, share) if kpi.accrual else baseline
+    if kpi.accrual:
+        # Churn and retention: the baseline and the target are whole-window levels, carried over to the
+        # share elapsed. Moving the level toward the target as well would count the time twice.
+        expected, start = scale_to_window(kpi, target, share), scale_to_window(kpi, baseline, share)
+    else:
+        expected, start = baseline + (target - baseline) * share, baseline
     if actual is None or share <= 0 or expected == start:
         return expected, None
     return expected, (actual - start) / (expected - start)

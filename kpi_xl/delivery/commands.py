@@ -101,6 +101,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     now = now or (lambda: dt.datetime.now().astimezone())
     render_timeout = args.render_timeout or RENDER_TIMEOUT
     password: Secret | None = None
+    refusal = ""
     try:
         failed: dict[str, list[str]] = {}
         if workbook is None:
@@ -115,8 +116,12 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             failed = {name: [str(p) for p in problems] for name, problems in parsed.failed.items()}
         period = _period(args.period, workbook, today)
         as_of = check_period(workbook, period, today, partial=args.partial)
-        if not args.dry_run:
+        try:
             refuse_placeholder(workbook.settings)
+        except KpiError as error:
+            if not args.dry_run:
+                raise
+            refusal = str(error)  # the drafts are still written, to preview; the run still fails
         options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
         config = resolve_smtp(options, workbook.settings, environ=environ)
         batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {}, failed,
@@ -152,6 +157,9 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         print(f"Ledger: {shown(ledger_path)}", file=out)
     if report.stopped == "interrupted":
         return 130
+    if refusal:
+        print(f"kpi-xl: drafts written for preview, but the real send would be refused: {shown(refusal)}", file=err)
+        return 1
     return 0 if report.ok else 1
 
 

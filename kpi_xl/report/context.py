@@ -30,7 +30,7 @@ from kpi_xl.core.registry import (
     Unit,
     label_of,
 )
-from kpi_xl.core.tracking import STATUS_NAMES, Achievability, GoalStatus, Status
+from kpi_xl.core.tracking import STATUS_NAMES, Achievability, GoalStatus, Status, meets
 from kpi_xl.i18n import translator
 from kpi_xl.report import charts
 from kpi_xl.report.format import MISSING, Formatter
@@ -312,6 +312,14 @@ class _Builder:
         if s.status is Status.ACHIEVED:
             return self._("{kpi}: target of {target} reached ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
+        if not s.kpi.cumulative:
+            # A rate's pace is a gap travelled: "653 % ahead" would mean nothing. Say it in the KPI's values.
+            if s.target is not None and s.actual is not None and not s.kpi.accrual \
+                    and meets(s.actual, s.target, s.kpi) and s.actual != s.target:
+                return self._("{kpi}: {actual}, already better than the target of {target}.").format(
+                    kpi=kpi, actual=f.kpi(s.kpi, s.actual), target=f.kpi(s.kpi, s.target))
+            return self._("{kpi}: {actual}, {gap} better than the {expected} expected by now.").format(
+                kpi=kpi, actual=f.kpi(s.kpi, s.actual), gap=self.gap(s), expected=f.kpi(s.kpi, s.expected))
         # "Ahead" and "behind" read as "above" and "below" in several languages ("powyżej planu"),
         # which is backwards for a CPA: lower-is-better KPIs are "better" or "worse" than plan.
         if s.kpi.lower_is_better:
@@ -323,16 +331,38 @@ class _Builder:
             expected=f.kpi(s.kpi, s.expected))
 
     def gap(self, s: GoalStatus) -> str:
-        """How far ahead or behind pace, in words' precision: "12 %", "4,5 %"."""
-        gap = abs((s.pace if s.pace is not None else 1.0) - 1.0)
-        return self.fmt.percent(gap, 0 if gap >= 0.1 else 1)
+        """How far from where the goal should be by now. A total: the share of the expected value, "12 %",
+        "4,5 %", or the amount when more than 100 % ahead. A rate, average or score (whose pace is the
+        gap travelled, a ratio a reader can't use): the difference in the KPI's own values, percentage
+        points for a percentage ("2,9 p.p.")."""
+        if s.actual is None or s.expected is None:
+            return MISSING
+        difference = abs(s.actual - s.expected)
+        if s.kpi.cumulative:
+            share = abs((s.pace if s.pace is not None else 1.0) - 1.0)
+            if share <= 1.0:
+                return self.fmt.percent(share, 0 if share >= 0.1 else 1)
+            return self.fmt.kpi(s.kpi, difference)
+        if s.kpi.unit is Unit.PERCENT:
+            points = difference * 100
+            return self._("{value} percentage points").format(
+                value=self.fmt.number(points, 1 if points >= 1 else 2))
+        if s.kpi.unit is Unit.SCORE:
+            return self._("{value} points").format(value=self.fmt.number(difference, 1))
+        return self.fmt.kpi(s.kpi, difference)
 
     def risk_text(self, s: GoalStatus) -> str:
         kpi, f = self.kpi_label(s), self.fmt
         if s.status is Status.MISSED:
             return self._("{kpi}: missed the target of {target} ({actual}).").format(
                 kpi=kpi, target=f.kpi(s.kpi, s.target), actual=f.kpi(s.kpi, s.actual))
-        if s.kpi.lower_is_better:
+        if s.kpi.accrual and not s.kpi.cumulative:   # churn so far: the forecast for the window says more
+            words = self._("{kpi}: {actual}, {gap} worse than the {expected} expected by now; "
+                           "forecast {forecast} for a target of {target}.")
+        elif not s.kpi.cumulative:    # a rate's forecast is its current value: no need to say it twice
+            words = self._("{kpi}: {actual}, {gap} worse than the {expected} expected by now; "
+                           "target {target}.")
+        elif s.kpi.lower_is_better:
             words = self._("{kpi}: {gap} worse than plan, {actual} against {expected} expected by now; "
                            "forecast {forecast} for a target of {target}.")
         else:
@@ -371,7 +401,7 @@ class _Builder:
         """(fill, marker): how far toward the target, and how far it should be by now.
 
         The fill is the core's progress: a total (revenue) as actual / target, churn or retention
-        by the forecast for the window, a rate as the way from baseline to target.
+        by the forecast for the window (expected at the target), a rate as the way from baseline to target.
         """
         if s.target is None or s.actual is None:
             return None, None
@@ -380,37 +410,44 @@ class _Builder:
                 return None, None
             marker = s.expected / s.target if s.expected is not None else None
             return s.progress, marker
-        if s.kpi.accrual or s.baseline is None or s.target == s.baseline:
+        if s.kpi.accrual:
+            # Churn and retention: the fill is the forecast's way to the target, which on plan is the
+            # target itself at any time, so the "expected by now" tick stands at the end.
+            return s.progress, (1.0 if s.progress is not None else None)
+        if s.baseline is None or s.target == s.baseline:
             return s.progress, None
         marker = (s.expected - s.baseline) / (s.target - s.baseline) if s.expected is not None else None
         return s.progress, marker
 
-    def progress_text(self, fill: float | None, baseline: float | None = None) -> str:
-        """The share of the way, capped for show: a target a hundred times exceeded reads ">999%".
-        A result worse than the baseline is said in words: "-366 %" of the way means nothing to a reader."""
+    def progress_text(self, fill: float | None, baseline: float | None = None, *, final: bool = True) -> str:
+        """The share of the way to the target. Past either end it is said in words: "-366 %" or "254 %"
+        of the way means nothing to a reader, "worse than the baseline" and "past the target so far" do."""
         if fill is None or not math.isfinite(fill):
             return MISSING
         if fill < 0:
             return self._("worse than the baseline") if baseline is not None else self.fmt.percent(0, 0)
-        if fill > 9.99:
-            return ">" + self.fmt.percent(9.99, 0)
+        if fill > 1:
+            return self._("past the target") if final else self._("past the target so far")
         return self.fmt.percent(fill, 0)
 
     def goal_row(self, s: GoalStatus) -> GoalRow:
         f, kpi = self.fmt, s.kpi
         fill, marker = self.bar_geometry(s)
+        progress = self.progress_text(fill, s.baseline, final=s.as_of >= s.goal.end)
         if marker is None or not math.isfinite(marker):
-            bar_alt = self._("Progress toward the target: {progress}.").format(
-                progress=self.progress_text(fill, s.baseline))
+            bar_alt = self._("Progress toward the target: {progress}.").format(progress=progress)
+        elif kpi.accrual and not kpi.cumulative:  # churn: the bar is the forecast's way, on plan at the target
+            bar_alt = self._("Progress toward the target, by the forecast for the window: {progress}; "
+                             "on plan: {expected}.").format(progress=progress, expected=self.progress_text(marker))
         else:
             bar_alt = self._("Progress toward the target: {progress}; expected by now: {expected}.").format(
-                progress=self.progress_text(fill, s.baseline), expected=self.progress_text(marker))
+                progress=progress, expected=self.progress_text(marker))
         return GoalRow(
             kpi=self.own(kpi, kpi.name),
             channel=s.goal.channel or self._("All channels"),
             baseline=f.kpi(kpi, s.baseline), target=f.kpi(kpi, s.target), actual=f.kpi(kpi, s.actual),
             expected=f.kpi(kpi, s.expected), forecast=f.kpi(kpi, s.forecast),
-            progress=self.progress_text(fill, s.baseline),
+            progress=progress,
             bar=charts.progress_bar(fill, marker, STATUS_COLOURS[s.status], alt=bar_alt),
             status=self._(STATUS_NAMES[s.status]), status_key=s.status.value, symbol=STATUS_SYMBOLS[s.status],
             colour=STATUS_COLOURS[s.status],
@@ -464,11 +501,19 @@ class _Builder:
 
     def trend_alt(self, title: str, kpi: Kpi, months: list[Month], this_year: list[float | None],
                   last_year: list[float | None], target: float | None) -> str:
-        """The trend chart in words, for a screen reader: every month's value, both years, the target."""
+        """The trend chart in words, for a screen reader: every month's value, both years, the target.
+        Concise: the year is said with the first month and with January only, and the months before a
+        series has data are left out."""
         f = self.fmt
 
         def series(values: list[float | None], shift: int) -> str:
-            return "; ".join(f"{f.month_title(m - shift)} {f.kpi(kpi, v)}" for m, v in zip(months, values, strict=True))
+            parts: list[str] = []
+            for month, value in zip((m - shift for m in months), values, strict=True):
+                if value is None and not parts:
+                    continue
+                name = f.month_title(month) if not parts or month.month == 1 else f.month_name(month)
+                parts.append(f"{name} {f.kpi(kpi, value)}")
+            return "; ".join(parts) or MISSING
 
         parts = [title, f"{self._('Last 13 months')}: {series(this_year, 0)}",
                  f"{self._('Same months a year earlier')}: {series(last_year, 12)}"]
@@ -557,7 +602,8 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
     (or ``as_of``, for a month in progress); those whose window does not overlap the month are left out.
 
     The client's report carries no SMART review (achievability badges, findings, targets to
-    review): those are the analyst's instructions, shown only when ``review`` makes the agency's copy.
+    review) and none of the Goals sheet's notes: those are the analyst's, shown only when ``review``
+    makes the agency's copy.
     """
     b = _Builder(data, data.clients[client], period, locale)
     _, fmt = b._, b.fmt
@@ -566,7 +612,7 @@ def build_report(data: WorkbookData, client: str, period: Month, locale: str,
     latest = b.view(None).last_date  # the client's own rows: a stalled feed shows in its report
     goals = tuple(b.goal_row(s) for s in shown)
     if not review:
-        goals = tuple(replace(g, achievability="", findings=()) for g in goals)
+        goals = tuple(replace(g, achievability="", findings=(), notes="") for g in goals)
     in_progress = ""
     if as_of is not None and as_of < period.last_day:
         shown_date = min(latest, as_of) if latest is not None else as_of

@@ -225,6 +225,16 @@ class Formatter:
         """The month as a title, in the nominative: "październik 2026", "tháng 10 năm 2026"."""
         return format_skeleton("yMMMM", month.first_day, locale=self._babel)
 
+    def month_name(self, month: Month) -> str:
+        """The stand-alone month without its year, for a list whose year is said once: "November", "listopad",
+        "tháng 11" (lower case where the month with its year is: CLDR capitalizes Vietnamese's alone).
+
+        >>> Formatter("vi_VN", "VND").month_name(Month(2026, 11)), Formatter("pl_PL", "PLN").month_name(Month(2026, 11))
+        ('tháng 11', 'listopad')
+        """
+        name = format_date(month.first_day, "LLLL", locale=self._babel)
+        return name[:1].lower() + name[1:] if self.month_title(month)[:1].islower() else name
+
     def month_axis(self, month: Month) -> str:
         """The stand-alone abbreviated month for a chart axis: "Oct", "paź", "out."."""
         return format_date(month.first_day, "LLL", locale=self._babel)

@@ -44,6 +44,7 @@ class Located:
     columns: dict[str, int]
     rows: list[list[object]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
+    others: dict[int, str] = field(default_factory=dict)  # index -> a header the schema doesn't know ("Spend")
 
     def column_number(self, key: str) -> int:
         return self.left + self.columns[key]
@@ -86,6 +87,9 @@ def locate(grid: Grid, table: Table, report: Report) -> Located | None:
     if absent:
         report(grid.name, 0, 0, WARNING, MISSING_OPTIONAL, cell=table.name, columns=", ".join(absent))
     located = Located(table, grid.name, grid.left, header_row, {k: v[0] for k, v in found.items()})
+    known = {j for places in found.values() for j in places}
+    located.others = {j: " ".join(value.split()) for j, value in enumerate(grid.rows[index])
+                      if j not in known and type(value) is str and value.strip()}
     _read_rows(grid, index, located, report)
     return located
 

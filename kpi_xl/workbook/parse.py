@@ -55,6 +55,8 @@ NO_OBJECTIVE = N_("the goal has no objective: say which business aim it serves")
 NEGATIVE = N_("{column} must not be negative, got {value}")
 NO_MEASURES = N_("the row has no measures: every measure cell is empty")
 MEASURE_GONE = N_('{kpi} needs the Actuals column "{column}", which the workbook no longer has (renamed or deleted?)')
+MEASURE_RENAMED = N_('{kpi} needs the Actuals column "{column}": where it was, the header reads "{found}" '
+                     '(rename it back to "{column}")')
 NO_AGENCY = N_('agency_name is blank: clients would read "{value}" as the agency on every report and e-mail')
 PLACEHOLDER = N_('agency_name is still the template\'s "{value}": clients would read it on every report and e-mail')
 DUPLICATE_ROW = N_("the row repeats row {other} exactly (same {columns} and values): every total would count it "
@@ -282,7 +284,39 @@ def _measures_gone(goals: _Table | None, actuals: _Table | None) -> None:
             continue
         kpi = get(code)
         for measure in (m for m in kpi.measures if m in absent):
-            goals.flag(i, "kpi", ERROR, MEASURE_GONE, kpi=kpi.code, column=ACTUALS.column(measure).header)
+            header = ACTUALS.column(measure).header
+            if (found := _header_in_place_of(actuals.at, measure)) is not None:
+                goals.flag(i, "kpi", ERROR, MEASURE_RENAMED, kpi=kpi.code, column=header, found=found)
+            else:
+                goals.flag(i, "kpi", ERROR, MEASURE_GONE, kpi=kpi.code, column=header)
+
+
+def _header_in_place_of(at: Located, key: str) -> str | None:
+    """The unknown header standing where the absent column ``key`` belongs: right after the template's
+    column before it (and right before the one after it, when that one is there), as "Spend" where
+    Cost was. None when no single such header is there.
+
+    >>> from kpi_xl.workbook.schema import ACTUALS
+    >>> keys = [c.key for c in ACTUALS.columns]
+    >>> at = Located(ACTUALS, "Actuals", 0, 0, {k: j for j, k in enumerate(keys) if k != "cost"}, others={5: "Spend"})
+    >>> keys.index("cost"), _header_in_place_of(at, "cost")
+    (5, 'Spend')
+    >>> at.others = {9: "Spend"}; _header_in_place_of(at, "cost") is None
+    True
+    """
+    keys = [c.key for c in at.table.columns]
+    place = keys.index(key)
+    before = next((at.columns[k] for k in reversed(keys[:place]) if k in at.columns), None)
+    after = next((at.columns[k] for k in keys[place + 1:] if k in at.columns), None)
+    if before is not None:
+        spot = before + 1
+        if after is not None and after != before + 2:
+            return None
+    elif after is not None:
+        spot = after - 1
+    else:
+        return None
+    return at.others.get(spot)
 
 
 def _settings(table: _Table | None, report: _Report) -> Settings:

@@ -33,8 +33,8 @@ from kpi_xl.workbook.read_file import read_file
 from kpi_xl.workbook.read_live import book_source, read_live
 from kpi_xl.workbook.schema import CUSTOM_SHEET
 
-__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workbook", "lock_file", "read_book",
-           "read_by_client", "read_workbook"]
+__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workbook", "lock_file", "lock_problems",
+           "read_book", "read_by_client", "read_workbook"]
 
 LOCKED = N_("{file} is open in a spreadsheet program ({lock} exists): the data read is the last saved "
             "version and may not include unsaved changes")
@@ -62,7 +62,8 @@ def lock_file(path: str | os.PathLike[str]) -> Path | None:
     return None
 
 
-def _lock_problems(source: Source) -> list[Problem]:
+def lock_problems(source: Source) -> list[Problem]:
+    """The warning that ``source`` is open in a spreadsheet program (none for a live Book)."""
     if not isinstance(source, (str, os.PathLike)) or (lock := lock_file(source)) is None:
         return []
     return [problem("", 0, 0, WARNING, LOCKED, file=Path(source).name, lock=lock.name)]
@@ -75,7 +76,7 @@ def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
     except WorkbookInvalid as invalid:  # the file cannot be opened at all
         return None, invalid.problems
     data, problems = parse_grids(grids, name)
-    return data, _lock_problems(source) + problems
+    return data, lock_problems(source) + problems
 
 
 def read_by_client(source: Source) -> Parsed:
@@ -86,7 +87,7 @@ def read_by_client(source: Source) -> Parsed:
     except WorkbookInvalid as invalid:
         return Parsed(None, invalid.problems)
     parsed = parse_by_client(grids, name)
-    return Parsed(parsed.data, _lock_problems(source) + parsed.problems, parsed.failed, parsed.clients)
+    return Parsed(parsed.data, lock_problems(source) + parsed.problems, parsed.failed, parsed.clients)
 
 
 def read_workbook(source: Source) -> WorkbookData:
