@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -96,7 +97,8 @@ def test_each_formula_error_is_located(text, template, position):
     assert f"at character {position}" in str(caught.value) or template == custom.EMPTY
 
 
-ALPHABET = st.sampled_from([*list("()+-*/×÷−.0123456789 _abcxyz\t%$é"), "cost", "video_views", "1e3"])
+ALPHABET = st.sampled_from([*list("()+-*/×÷−.0123456789 _abcxyz\t%$éśłãọ\u0301"), "cost", "video_views", "1e3",
+                            "wyświetlenia_wideo", "lượt_xem", "inscrições", "²", "٣"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -105,7 +107,7 @@ def test_any_text_gives_a_formula_or_a_located_error(text):
     try:
         formula = parse_formula(text)
     except FormulaError as error:
-        assert 1 <= error.position <= len(text) + 1
+        assert 1 <= error.position <= len(error.formula) + 1
         return
     values = {m: 3.0 for m in formula.measures}
     try:
@@ -115,6 +117,15 @@ def test_any_text_gives_a_formula_or_a_located_error(text):
     assert isinstance(value, float)
     assert parse_formula(formula.placeholders.replace("{", "").replace("}", "")).evaluate(values) == \
         pytest.approx(value, nan_ok=True)  # the shown form means the same
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.lists(ALPHABET, max_size=20).map(" ".join)))
+def test_any_header_gives_a_key_read_as_one_name_or_refused(header):
+    key = custom.measure_key(header)
+    if not re.fullmatch(r"[^\W\d_]\w*", key):
+        return  # the sheet refuses such a header (BAD_MEASURE_NAME): no letter first
+    assert parse_formula(key).measures == (key,)
 
 
 def test_over_every_channel_only_the_channels_reporting_the_custom_measure_count(actuals):
@@ -190,6 +201,44 @@ def test_the_sheet_defines_measures_and_kpis_read_from_extra_actuals_columns():
     # cost 120.5 + 99.5 + 30 = 250 over 2,500 views
     assert view.value(kpi, D(2026, 9, 1), D(2026, 9, 30)) == pytest.approx(0.1)
     assert view.total("followers", D(2026, 9, 1), D(2026, 9, 30)) == 5250.0
+
+
+@pytest.mark.parametrize(("header", "formula", "key"), [
+    ("Wyświetlenia wideo", "cost / wyświetlenia_wideo", "wyświetlenia_wideo"),             # pl
+    ("Visualizações de vídeo", "Cost / Visualizações_de_Vídeo", "visualizações_de_vídeo"),   # pt_BR, any case
+    ("Lượt xem video", "cost / lượt_xem_video", "lượt_xem_video"),                           # vi
+    ("Reproducciones (vídeo)", "cost / reproducciones_vídeo", "reproducciones_vídeo"),       # es: ( ) -> _
+    ("Lead-form downloads", "cost / lead_form_downloads", "lead_form_downloads"),             # - is no minus
+    # the same letters typed decomposed (s + combining acute) in the formula: NFC makes them one
+    ("Wyświetlenia wideo", "cost / wys\u0301wietlenia_wideo", "wyświetlenia_wideo"),
+])
+def test_measures_named_in_any_language(header, formula, key):
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    kpis = [["CPV", "n", formula, "currency", "lower", "awareness", None]]
+    data, problems = check_workbook(fake_book(_book([[header, "sum", None], ["Followers", "LAST", None]], kpis,
+                                                    views_header=header)))
+    assert [(p.place, p.message) for p in problems if p.severity.value == "error"] == []
+    assert data.kpis["CPV"].measures == ("cost", key)
+    # the same figures as with "Video views": cost 120.5 + 99.5 + 30 = 250 over 2,000 + 500 views
+    assert ActualsView(data.actuals, "Acme").value(data.kpis["CPV"], D(2026, 9, 1), D(2026, 9, 30)) == \
+        pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    ("Video views", "video_views"),
+    ("  Video   views ", "video_views"),
+    ("Lead-form downloads", "lead_form_downloads"),
+    ("Wyświetlenia wideo", "wyświetlenia_wideo"),
+    ("Downloads / e-book", "downloads_e_book"),
+    ("Inscrições_no_webinar", "inscrições_no_webinar"),
+    ("Lượt theo dõi", "lượt_theo_dõi"),
+    ("Año 2026 – leads", "año_2026_leads"),
+])
+def test_a_measure_key_never_holds_an_operator(header, key):
+    assert custom.measure_key(header) == key
+    assert parse_formula(key).measures == (key,)
 
 
 def test_a_workbook_without_the_sheet_still_reads():

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,7 +86,10 @@ class FormulaError(KpiError, ValueError):
         super().__init__(f'formula "{formula}": {self.reason}')
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()×÷−]))")
+# A name is any Unicode letter or _ then letters, digits and _ ("wyświetlenia_wideo", "lượt_xem");
+# numbers are ASCII digits, so a name never starts with one.
+_TOKEN = re.compile(r"\s*(?:(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)|(?P<name>[^\W\d]\w*)|(?P<op>[-+*/()×÷−]))")
+_NOT_KEY = re.compile(r"[\W_]+")
 _OPS = {"×": "*", "÷": "/", "−": "-"}
 
 # The AST: ("num", value) | ("ref", name) | ("neg", node) | (op, left, right) with op in "+-*/".
@@ -174,9 +178,15 @@ class _Parser:
 
 def parse_formula(text: str, known: Collection[str] | None = None) -> Formula:
     """The formula of ``text``; :class:`FormulaError` (located) otherwise. ``known``: the measure keys
-    a formula may name (None: any). Measure names are case-insensitive, kept in lower case."""
+    a formula may name (None: any). Measure names are any letters (``wyświetlenia_wideo``),
+    case-insensitive, kept in lower case.
+
+    >>> parse_formula("Cost / Wyświetlenia_wideo").measures
+    ('cost', 'wyświetlenia_wideo')
+    """
     if not isinstance(text, str) or not text.strip():
         raise FormulaError(str(text), EMPTY, 1)
+    text = unicodedata.normalize("NFC", text)  # "ś" typed as s + accent is the header's "ś"
     parser = _Parser(text, known)
     tree = parser.expr(0)
     if parser.peek()[0] != "end":
@@ -256,12 +266,16 @@ def _show(node: Node, outer: int) -> str:
 
 
 def measure_key(header: str) -> str:
-    """The key a formula names a custom measure by: its Actuals header in lower case, spaces as ``_``.
+    """The key a formula names a custom measure by: its Actuals header in lower case, each run of
+    anything but letters and digits (spaces, ``-``, ``/``, ``.``...) as one ``_``, none at either end.
+    Letters are any language's, so a key never holds an operator and reads as one name.
 
     >>> measure_key(" Video  views "), measure_key("Lead-form downloads")
-    ('video_views', 'lead-form_downloads')
+    ('video_views', 'lead_form_downloads')
+    >>> measure_key("Wyświetlenia wideo"), measure_key("Lượt xem video"), measure_key("Descargas (PDF)")
+    ('wyświetlenia_wideo', 'lượt_xem_video', 'descargas_pdf')
     """
-    return "_".join(header.split()).lower()
+    return _NOT_KEY.sub("_", unicodedata.normalize("NFC", header)).strip("_").lower()
 
 
 @dataclass(frozen=True, slots=True)

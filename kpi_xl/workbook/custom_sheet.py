@@ -38,7 +38,7 @@ BUILT_IN_CODE = N_("code {value} is a built-in KPI: choose another code")
 DUPLICATE_CODE = N_("code {value} is defined twice (first at {other})")
 NOT_A_CHOICE = N_("{column} must be one of {choices}, got {value}")
 
-_KEY = re.compile(r"[a-z_][a-z0-9_]*")
+_KEY = re.compile(r"[^\W\d_]\w*")   # what measure_key gives and a formula reads as one name
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": tuple(a.value for a in Aggregation),
