@@ -446,6 +446,30 @@ def test_an_export_column_maps_to_a_custom_measure(tmp_path, mapped):
     assert view.value(data.kpis["CPV"], D(2026, 9, 4), D(2026, 9, 5)) == pytest.approx(100 / 3000)
 
 
+@pytest.mark.parametrize("mapped", ["Video views=video_views", "Video views=Video  Views"])
+def test_a_dry_run_shows_the_custom_measure_the_file_brings(tmp_path, mapped):
+    import io
+
+    from workbook_factory import fake_book
+
+    from kpi_xl import cli
+    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.workbook.template import write_workbook
+    workbook = tmp_path / "custom.xlsx"
+    write_workbook(workbook, read_workbook(fake_book(_book(MEASURE_ROWS, KPI_ROWS))))
+    export = tmp_path / "meta.csv"
+    export.write_text(META_VIDEO, encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["import", str(workbook), str(export), "--client", "acme", "--map", mapped, "--dry-run"],
+                    out=out) == 0
+    text = out.getvalue()
+    header = next(line for line in text.splitlines() if "File" in line)
+    assert header.split()[-1] == "video_views"       # after cost, impressions: the file's own measure
+    # the file's rows: 1,200 + 1,800 views, 40.5 + 59.5 cost; no Meta rows in the workbook before
+    assert "3000" in text.splitlines()[text.splitlines().index(header) + 2]
+    assert "cost 0.00 -> 100.00, impressions 0 -> 20000, video_views 0 -> 3000" in text
+
+
 def test_a_column_mapped_to_a_measure_the_workbook_lacks_is_refused(tmp_path):
     from workbook_factory import sample_book, write_xlsx
 
