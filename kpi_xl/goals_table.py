@@ -46,7 +46,8 @@ def _format_quantity(value: float, unit: Unit | str, currency: str) -> str:
     if unit in ("days", "months"):
         return span(value, str(unit), _LOCALE)
     if unit is Unit.PERCENT:
-        return format_percent(value, "#,##0.##%", locale=_LOCALE)
+        misleading = value not in (0, 1, -1) and round(value * 100, 2) in (0, 100, -100)  # -99.999 %, not -100 %
+        return format_percent(value, "#,##0.####%" if misleading else "#,##0.##%", locale=_LOCALE)
     if unit is Unit.CURRENCY:
         fewest, most = money_digits(value, currency)  # 0.0239 €, not 0.02 €, for a cost per view
         pattern = "¤#,##0" + ("." + "0" * fewest + "#" * (most - fewest) if most else "")

@@ -390,6 +390,59 @@ def test_the_budget_check(code, target, planned, expected):
                            " on a 10% change in spend")
 
 
+def _rows(*rows: tuple) -> Actuals:
+    return Actuals.from_rows([{"date": day, "client": "A", "channel": channel, "cost": cost, "sessions": sessions,
+                               "video_views": views} for day, channel, cost, sessions, views in rows], custom=CUSTOM)
+
+
+# Two-week windows: Aug 4-17 cost 1,680 for 5,000 sessions (0.336 each), Aug 18-31 cost 2,000 (0.40).
+TWO_WEEKS = _rows((D(2026, 8, 4), "Search", 1_680.0, 5_000.0, None), (D(2026, 8, 18), "Search", 2_000.0, 5_000.0, None))
+# August reports sessions but no cost: nothing to compare the planned cost with.
+NO_AUGUST_COST = _rows(*[(D(2026, m, 1), "Search", 4_000.0, 10_000.0, None) for m in (5, 6, 7)],
+                       (D(2026, 8, 1), "Search", None, 10_000.0, None))
+# Social buys 10,000 views for 1,000 a month (0.10 each); Search spends 4,000 on no views at all.
+TWO_CHANNELS = _rows(*[(D(2026, m, 1), channel, cost, None, views) for m in (5, 6, 7, 8)
+                       for channel, cost, views in (("Social", 1_000.0, 10_000.0), ("Search", 4_000.0, None))])
+
+
+@pytest.mark.parametrize(("history", "code", "end", "baseline", "target", "planned", "expected"), [
+    # a two-week goal against two-week windows: +10 % on Aug 18-31's 2,000; 2,200 / 0.336 = 6,547.6
+    # sessions at most, +30.95 % on 5,000 (a whole August, 3,680, would have made it a -40 % budget)
+    (TWO_WEEKS, "SESSIONS", D(2026, 9, 14), 5_000.0, 10_000.0, 2_200.0,
+     ("beyond", 1.0, 0.1, 2_200 / 0.336 / 5_000 - 1, 0.336)),
+    (TWO_WEEKS, "SESSIONS", D(2026, 9, 14), 5_000.0, 6_500.0, 2_200.0, None),    # 6,500 <= 6,547.6
+    (NO_AUGUST_COST, "SESSIONS", D(2026, 9, 30), 10_000.0, 20_000.0, 4_400.0, ("no spend",)),
+    # over every channel, video views cost Social's 1,000 only: +10 % budget, 1,100 / 0.10 = 11,000, +10 %
+    (TWO_CHANNELS, "VIEWS", D(2026, 9, 30), 10_000.0, 20_000.0, 1_100.0, ("beyond", 1.0, 0.1, 0.1, 0.1)),
+    (TWO_CHANNELS, "VIEWS", D(2026, 9, 30), 10_000.0, 11_000.0, 1_100.0, None),   # exactly what it buys
+    (TWO_CHANNELS, "CPV", D(2026, 9, 30), 0.1, 0.08, 1_100.0, ("not a volume", "CPV")),
+    (TWO_WEEKS, "CPA", D(2026, 9, 14), 20.0, 15.0, 2_200.0, ("not a volume", "CPA")),
+    (TWO_WEEKS, "CPA", D(2026, 9, 14), 20.0, 15.0, None, None),                     # nothing planned: silent
+])
+def test_the_budget_check_compares_like_with_like_and_says_when_it_cannot(history, code, end, baseline, target,
+                                                                           planned, expected):
+    from kpi_xl.core import budget
+    from kpi_xl.core.goals import evaluate_goal
+    from kpi_xl.core.registry import get
+    kpis = {"VIEWS": custom_kpi("VIEWS", "Views", "video_views", "count", "higher", "awareness", aggregations=CUSTOM),
+            "CPV": custom_kpi("CPV", "CPV", "cost / video_views", "currency", "lower", "awareness",
+                              aggregations=CUSTOM)}
+    goal = Goal("A", code, D(2026, 9, 1), end, baseline=baseline, target=target, objective="Grow",
+                planned_cost=planned)
+    status = evaluate_goal(goal, ActualsView(history, "A"), D(2026, 9, 2), kpis=kpis)
+    messages = {budget.BEYOND_BUDGET: "beyond", budget.NO_SPEND: "no spend", budget.NOT_A_VOLUME: "not a volume"}
+    found = [f for f in status.findings if f.message in messages]
+    if expected is None:
+        assert found == []
+        return
+    (finding,) = found
+    assert messages[finding.message] == expected[0]
+    if expected[0] == "beyond":
+        assert [finding.values[k].value for k in ("need", "budget", "most", "best")] == pytest.approx(expected[1:])
+    elif expected[0] == "not a volume":
+        assert finding.values == {"kpi": expected[1]} and finding.severity == "info"
+
+
 @pytest.mark.each_locale
 def test_every_new_message_is_translated_with_its_placeholders(locale):
     import string
@@ -400,7 +453,7 @@ def test_every_new_message_is_translated_with_its_placeholders(locale):
     gettext = translator(locale).gettext
     messages = sorted({value for module in (custom, custom_sheet, budget) for name, value in vars(module).items()
                        if name.isupper() and isinstance(value, str) and " " in value})
-    assert len(messages) == 18   # 9 formula errors, 8 sheet problems, the budget finding
+    assert len(messages) == 20   # 9 formula errors, 8 sheet problems, the budget finding and its 2 notes
     for message in messages:
         fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
         translated = gettext(message)

@@ -115,6 +115,20 @@ def test_goals_table_money_below_one_unit(value, currency, expected):
     assert format_quantity(value, Unit.CURRENCY, currency) == expected
 
 
+@pytest.mark.parametrize(("value", "report", "terminal"), [
+    (-0.9999, "-99.99%", "-99.99%"),      # a spend cut of 99.99 % is not all of it
+    (-0.99999, "-99.999%", "-99.999%"),
+    (-1.0, "-100.0%", "-100%"),
+    (0.00004, "0.004%", "0.004%"),        # not 0 %
+    (0.3095, "31.0%", "30.95%"),          # ordinary values keep their digits
+])
+def test_percent_never_rounds_to_a_misleading_0_or_100(value, report, terminal):
+    from kpi_xl.core.registry import Unit
+    from kpi_xl.goals_table import format_quantity
+    assert Formatter("en_US", "USD").percent(value) == report
+    assert format_quantity(value, Unit.PERCENT) == terminal
+
+
 @pytest.mark.each_locale
 def test_month_title_is_the_standalone_nominative_form(locale):
     assert Formatter(locale, "EUR").month_title(Month(2026, 10)) == MONTHS[locale]

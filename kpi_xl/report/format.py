@@ -185,10 +185,19 @@ class Formatter:
         return text
 
     def percent(self, value: float, digits: int | None = None) -> str:
-        """A fraction as a percentage: one decimal, two below 10 % (a CTR of 1.08 % against 1.28 %)."""
+        """A fraction as a percentage: one decimal, two below 10 % (a CTR of 1.08 % against 1.28 %);
+        more, up to four, when rounding would show a misleading 0 % or ±100 % (a spend cut of 99.99 %
+        is not all of it).
+
+        >>> fmt = Formatter("en_US", "USD")
+        >>> fmt.percent(-0.9999), fmt.percent(-0.999), fmt.percent(-1.0), fmt.percent(0.00004), fmt.percent(0.5)
+        ('-99.99%', '-99.9%', '-100.0%', '0.004%', '50.0%')
+        """
         value = _finite(value)
         if digits is None:
             digits = 2 if abs(value) < 0.1 and value != 0 else 1
+            while digits < 4 and value not in (0.0, 1.0, -1.0) and round(value * 100, digits) in (0.0, 100.0, -100.0):
+                digits += 1
         pattern = _pattern(self.locale, "percent", digits, digits)
         return _apply(pattern, value, self._babel, group_separator=self._grouped(abs(round(value * 100, digits))))
 
