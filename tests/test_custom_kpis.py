@@ -278,6 +278,27 @@ def test_check_names_each_problem_at_its_cell(measures, kpis, place, message):
     assert (place, message) in [(p.place, p.message) for p in problems]
 
 
+@pytest.mark.parametrize(("formula", "messages"), [
+    ("2 / 0", ["the formula uses no measure: a KPI must use at least one"]),
+    ("SUM(cost)", ["functions are not allowed at character 1: write the measure alone, its total over the "
+                   "period is taken for you (SUM(cost) is just cost)"]),
+    ("cost / sum(video_views)", ["functions are not allowed at character 8: write the measure alone, its total "
+                                 "over the period is taken for you (sum(cost) is just cost)"]),
+    # every problem of the row: both unknown measures, then the syntax error
+    ("views / clics * (2", ["unknown measure views at character 1", "unknown measure clics at character 9",
+                            "missing ) at character 19"]),
+    ("cost / views +", ["unknown measure views at character 8",
+                        "a number, a measure or ( expected at character 15"]),
+])
+def test_check_reports_every_problem_of_a_formula(formula, messages):
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    kpis = [["CPV", "n", formula, "currency", "lower", "awareness", None]]
+    _data, problems = check_workbook(fake_book(_book(MEASURE_ROWS, kpis)))
+    assert [p.message for p in problems if p.place == "Custom KPIs!G2"] == messages
+
+
 # --- a goal on a custom KPI through goals --json and into the PDF ------------------------------------
 
 @pytest.fixture(scope="module")
@@ -423,7 +444,6 @@ def test_the_budget_check_compares_like_with_like_and_says_when_it_cannot(histor
                                                                            planned, expected):
     from kpi_xl.core import budget
     from kpi_xl.core.goals import evaluate_goal
-    from kpi_xl.core.registry import get
     kpis = {"VIEWS": custom_kpi("VIEWS", "Views", "video_views", "count", "higher", "awareness", aggregations=CUSTOM),
             "CPV": custom_kpi("CPV", "CPV", "cost / video_views", "currency", "lower", "awareness",
                               aggregations=CUSTOM)}
@@ -453,7 +473,7 @@ def test_every_new_message_is_translated_with_its_placeholders(locale):
     gettext = translator(locale).gettext
     messages = sorted({value for module in (custom, custom_sheet, budget) for name, value in vars(module).items()
                        if name.isupper() and isinstance(value, str) and " " in value})
-    assert len(messages) == 20   # 9 formula errors, 8 sheet problems, the budget finding and its 2 notes
+    assert len(messages) == 22   # 11 formula errors, 8 sheet problems, the budget finding and its 2 notes
     for message in messages:
         fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
         translated = gettext(message)

@@ -69,15 +69,20 @@ MISSING_CLOSE = N_("missing ) at character {position}")
 UNKNOWN_MEASURE = N_("unknown measure {name} at character {position}")
 TOO_LONG = N_("the formula is too long at character {position}: at most {limit} numbers, measures and operators")
 TOO_DEEP = N_("too many nested parentheses or signs at character {position}")
+NO_FUNCTIONS = N_("functions are not allowed at character {position}: write the measure alone, its total over "
+                  "the period is taken for you ({name}(cost) is just cost)")
+NO_MEASURE = N_("the formula uses no measure: a KPI must use at least one")
 
 
 class FormulaError(KpiError, ValueError):
     """A formula that cannot be used: ``template`` and ``params`` word it (gettext), ``position`` is
-    the 1-based character where the problem is."""
+    the 1-based character where the problem is; ``others``: the formula's further problems (every
+    unknown measure, then a syntax error), so a sheet can report them all at once."""
 
     excel = "#VALUE!"
 
     def __init__(self, formula: str, template: str, position: int, **params: str) -> None:
+        self.others: tuple[FormulaError, ...] = ()
         self.formula = formula
         self.template = template
         self.position = position
@@ -124,6 +129,7 @@ class _Parser:
         self.tokens = _tokens(text)
         self.i = 0
         self.names: list[str] = []
+        self.unknown: list[FormulaError] = []   # reported together at the end, with any syntax error
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]
@@ -160,8 +166,10 @@ class _Parser:
             return ("num", float(value))
         if kind == "name":
             name = value.lower()
+            if self.tokens[self.i + 1][1] == "(" and self.tokens[self.i + 1][0] == "op":
+                raise self.fail(NO_FUNCTIONS, name=value)  # SUM(cost): a spreadsheet habit, not a measure
             if self.known is not None and name not in self.known:
-                raise self.fail(UNKNOWN_MEASURE, name=value)
+                self.unknown.append(self.fail(UNKNOWN_MEASURE, name=value))
             self.i += 1
             if name not in self.names:
                 self.names.append(name)
@@ -188,9 +196,17 @@ def parse_formula(text: str, known: Collection[str] | None = None) -> Formula:
         raise FormulaError(str(text), EMPTY, 1)
     text = unicodedata.normalize("NFC", text)  # "ś" typed as s + accent is the header's "ś"
     parser = _Parser(text, known)
-    tree = parser.expr(0)
-    if parser.peek()[0] != "end":
-        raise parser.fail(UNMATCHED_CLOSE if parser.peek()[1] == ")" else EXPECTED_OPERATOR)
+    problems = parser.unknown
+    try:
+        tree = parser.expr(0)
+        if parser.peek()[0] != "end":
+            raise parser.fail(UNMATCHED_CLOSE if parser.peek()[1] == ")" else EXPECTED_OPERATOR)
+    except FormulaError as error:
+        problems = [*problems, error]
+    if problems:
+        first = problems[0]
+        first.others = tuple(problems[1:])
+        raise first
     return Formula(text.strip(), tree, tuple(parser.names))
 
 
