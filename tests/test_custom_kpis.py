@@ -342,6 +342,10 @@ def test_the_pdf_shows_the_custom_kpi_as_written_and_its_formula(custom_file):
     (("(revenue - cost) / cost", 1500.0, 1000.0), 0.5),           # revenue first: its first appearance
     (("video_views / impressions * 100", 2500.0, 20000.0), 12.5),
     (("  followers ", [[5000.0, 5250.0]]), 10250.0),              # one measure: its total
+    (("followers", [[5.0], [7.0], [9.0]]), 21.0),                  # a range is summed, as documented...
+    (("followers", [[9.0]]), 9.0),                                 # ...so a stock is given its last day's cell
+    (("conversions / sessions", 50.0, 2000.0), 0.025),             # a percent KPI: a fraction, 2.5 %
+    (("SUM(cost)", 100.0), "#VALUE!"),                             # no functions in a formula
     (("cost / video_views", 100.0, 0.0), "#DIV/0!"),
     (("cost / video_views", 100.0, "#REF!"), "#REF!"),
     (("cost / (video_views", 100.0, 5.0), "#VALUE!"),             # a formula that cannot be read
@@ -358,7 +362,7 @@ def test_kpi_custom_in_a_cell(args, expected):
 def test_kpi_custom_help_documents_the_order_of_the_values():
     from kpi_xl.udf_base import HELP
     doc, arguments = HELP["KPI_CUSTOM"]
-    assert "order the measures first appear" in doc
+    assert "order the measures first appear" in doc and "summed" in doc
     assert list(arguments) == ["formula", *(f"value{k}" for k in range(1, 9))]
 
 
