@@ -187,13 +187,14 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _mapping(text: str) -> tuple[str, str]:
+    from kpi_xl.core.custom import measure_key
     from kpi_xl.core.registry import MEASURES
     from kpi_xl.importing.platforms import ROLES
 
     header, equals, role = text.rpartition("=")
-    role = role.strip() if role.strip() in ROLES else "_".join(role.split()).lower()  # Video views: video_views
+    role = role.strip() if role.strip() in ROLES else measure_key(role)  # Lead-form downloads: lead_form_downloads
     # A custom measure (Custom KPIs sheet) is checked against the workbook once it is read.
-    if not equals or not header.strip() or not (role in MEASURES or role in ROLES or re.fullmatch(r"[a-z_]\w*", role)):
+    if not equals or not header.strip() or not (role in MEASURES or role in ROLES or re.fullmatch(r"[^\W\d]\w*", role)):
         raise argparse.ArgumentTypeError(f"expected HEADER=MEASURE with a measure of Actuals, got {text!r}")
     return header.strip(), role
 

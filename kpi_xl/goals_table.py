@@ -14,7 +14,7 @@ from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import Unit
 from kpi_xl.core.tracking import GoalStatus
-from kpi_xl.report.format import span
+from kpi_xl.report.format import money_digits, span
 
 __all__ = ["format_quantity", "goal_record", "goals_records", "goals_table"]
 
@@ -28,6 +28,8 @@ def format_quantity(value: float | None, unit: Unit | str, currency: str = "USD"
     ('2.34%', '€1,234.50')
     >>> format_quantity(95.0, Unit.SECONDS), format_quantity(None, Unit.COUNT), format_quantity(3, "months")
     ('95 s', '–', '3 months')
+    >>> format_quantity(0.02392, Unit.CURRENCY, "EUR"), format_quantity(0.4, Unit.CURRENCY, "VND")
+    ('€0.0239', '₫0.4')
     >>> format_quantity(1e308, Unit.CURRENCY, "EUR")[:8], format_quantity(float("inf"), Unit.PERCENT)
     ('€100,000', '∞')
     """
@@ -44,9 +46,12 @@ def _format_quantity(value: float, unit: Unit | str, currency: str) -> str:
     if unit in ("days", "months"):
         return span(value, str(unit), _LOCALE)
     if unit is Unit.PERCENT:
-        return format_percent(value, "#,##0.##%", locale=_LOCALE)
+        misleading = value not in (0, 1, -1) and round(value * 100, 2) in (0, 100, -100)  # -99.999 %, not -100 %
+        return format_percent(value, "#,##0.####%" if misleading else "#,##0.##%", locale=_LOCALE)
     if unit is Unit.CURRENCY:
-        return format_currency(value, currency, locale=_LOCALE)
+        fewest, most = money_digits(value, currency)  # 0.0239 €, not 0.02 €, for a cost per view
+        pattern = "¤#,##0" + ("." + "0" * fewest + "#" * (most - fewest) if most else "")
+        return format_currency(value, currency, pattern, locale=_LOCALE, currency_digits=False)
     if unit is Unit.SECONDS:
         return f"{format_decimal(value, '#,##0.#', locale=_LOCALE)} s"
     if unit is Unit.RATIO:

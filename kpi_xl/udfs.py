@@ -319,7 +319,7 @@ def KPI_AB_UPLIFT(conversions_a, visitors_a, conversions_b, visitors_b):
 # --- custom KPIs ---------------------------------------------------------------------------------
 
 _VALUE_HELP = ("The total of the formula's {n} measure, in the order the measures first appear in the "
-               "formula: " + RANGE_HELP + ".")
+               "formula: " + RANGE_HELP + ". A stock (followers): the one cell of its last day.")
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
@@ -329,11 +329,12 @@ def _custom_formula(text: str) -> custom.Formula:
 
 
 @excel_function(
-    "A custom KPI from its formula, e.g. KPI_CUSTOM(\"cost / video_views\", C2:C40, D2:D40): after the formula, "
-    "one value or range per measure, in the order the measures first appear in the formula (cost, then "
-    "video_views).",
-    formula="The formula as text, or its cell in the Custom KPIs sheet: "
-            "INDEX(tblKpis[Formula],MATCH(\"CPV\",tblKpis[Code],0)). Measure keys, numbers, + - * / and ( ).",
+    "A custom KPI from its formula, e.g. KPI_CUSTOM(\"cost / video_views\", C2:C40, D2:D40): one value or "
+    "range per measure, in the order the measures first appear (cost, then video_views). Ranges are summed "
+    "like SUM.",
+    formula="The formula as text, not the code (a function can't read the workbook's tables): "
+            "INDEX(tblKpis[Formula],MATCH(\"CPV\",tblKpis[Code],0)). Keys, numbers, + - * / ( ). For a "
+            "percent KPI, a fraction: no * 100.",
     **{f"value{k}": _VALUE_HELP.format(n=_ORDINALS[k - 1]) for k in range(1, 9)},
 )
 def KPI_CUSTOM(formula, value1=None, value2=None, value3=None, value4=None, value5=None, value6=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -96,7 +97,8 @@ def test_each_formula_error_is_located(text, template, position):
     assert f"at character {position}" in str(caught.value) or template == custom.EMPTY
 
 
-ALPHABET = st.sampled_from([*list("()+-*/×÷−.0123456789 _abcxyz\t%$é"), "cost", "video_views", "1e3"])
+ALPHABET = st.sampled_from([*list("()+-*/×÷−.0123456789 _abcxyz\t%$éśłãọ\u0301"), "cost", "video_views", "1e3",
+                            "wyświetlenia_wideo", "lượt_xem", "inscrições", "²", "٣"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -105,7 +107,7 @@ def test_any_text_gives_a_formula_or_a_located_error(text):
     try:
         formula = parse_formula(text)
     except FormulaError as error:
-        assert 1 <= error.position <= len(text) + 1
+        assert 1 <= error.position <= len(error.formula) + 1
         return
     values = {m: 3.0 for m in formula.measures}
     try:
@@ -115,6 +117,15 @@ def test_any_text_gives_a_formula_or_a_located_error(text):
     assert isinstance(value, float)
     assert parse_formula(formula.placeholders.replace("{", "").replace("}", "")).evaluate(values) == \
         pytest.approx(value, nan_ok=True)  # the shown form means the same
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.lists(ALPHABET, max_size=20).map(" ".join)))
+def test_any_header_gives_a_key_read_as_one_name_or_refused(header):
+    key = custom.measure_key(header)
+    if not re.fullmatch(r"[^\W\d_]\w*", key):
+        return  # the sheet refuses such a header (BAD_MEASURE_NAME): no letter first
+    assert parse_formula(key).measures == (key,)
 
 
 def test_over_every_channel_only_the_channels_reporting_the_custom_measure_count(actuals):
@@ -192,6 +203,44 @@ def test_the_sheet_defines_measures_and_kpis_read_from_extra_actuals_columns():
     assert view.total("followers", D(2026, 9, 1), D(2026, 9, 30)) == 5250.0
 
 
+@pytest.mark.parametrize(("header", "formula", "key"), [
+    ("Wyświetlenia wideo", "cost / wyświetlenia_wideo", "wyświetlenia_wideo"),             # pl
+    ("Visualizações de vídeo", "Cost / Visualizações_de_Vídeo", "visualizações_de_vídeo"),   # pt_BR, any case
+    ("Lượt xem video", "cost / lượt_xem_video", "lượt_xem_video"),                           # vi
+    ("Reproducciones (vídeo)", "cost / reproducciones_vídeo", "reproducciones_vídeo"),       # es: ( ) -> _
+    ("Lead-form downloads", "cost / lead_form_downloads", "lead_form_downloads"),             # - is no minus
+    # the same letters typed decomposed (s + combining acute) in the formula: NFC makes them one
+    ("Wyświetlenia wideo", "cost / wys\u0301wietlenia_wideo", "wyświetlenia_wideo"),
+])
+def test_measures_named_in_any_language(header, formula, key):
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    kpis = [["CPV", "n", formula, "currency", "lower", "awareness", None]]
+    data, problems = check_workbook(fake_book(_book([[header, "sum", None], ["Followers", "LAST", None]], kpis,
+                                                    views_header=header)))
+    assert [(p.place, p.message) for p in problems if p.severity.value == "error"] == []
+    assert data.kpis["CPV"].measures == ("cost", key)
+    # the same figures as with "Video views": cost 120.5 + 99.5 + 30 = 250 over 2,000 + 500 views
+    assert ActualsView(data.actuals, "Acme").value(data.kpis["CPV"], D(2026, 9, 1), D(2026, 9, 30)) == \
+        pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    ("Video views", "video_views"),
+    ("  Video   views ", "video_views"),
+    ("Lead-form downloads", "lead_form_downloads"),
+    ("Wyświetlenia wideo", "wyświetlenia_wideo"),
+    ("Downloads / e-book", "downloads_e_book"),
+    ("Inscrições_no_webinar", "inscrições_no_webinar"),
+    ("Lượt theo dõi", "lượt_theo_dõi"),
+    ("Año 2026 – leads", "año_2026_leads"),
+])
+def test_a_measure_key_never_holds_an_operator(header, key):
+    assert custom.measure_key(header) == key
+    assert parse_formula(key).measures == (key,)
+
+
 def test_a_workbook_without_the_sheet_still_reads():
     from workbook_factory import fake_book, sample_book
 
@@ -227,6 +276,27 @@ def test_check_names_each_problem_at_its_cell(measures, kpis, place, message):
     data, problems = check_workbook(fake_book(_book(measures, kpis)))
     assert data is None
     assert (place, message) in [(p.place, p.message) for p in problems]
+
+
+@pytest.mark.parametrize(("formula", "messages"), [
+    ("2 / 0", ["the formula uses no measure: a KPI must use at least one"]),
+    ("SUM(cost)", ["functions are not allowed at character 1: write the measure alone, its total over the "
+                   "period is taken for you (SUM(cost) is just cost)"]),
+    ("cost / sum(video_views)", ["functions are not allowed at character 8: write the measure alone, its total "
+                                 "over the period is taken for you (sum(cost) is just cost)"]),
+    # every problem of the row: both unknown measures, then the syntax error
+    ("views / clics * (2", ["unknown measure views at character 1", "unknown measure clics at character 9",
+                            "missing ) at character 19"]),
+    ("cost / views +", ["unknown measure views at character 8",
+                        "a number, a measure or ( expected at character 15"]),
+])
+def test_check_reports_every_problem_of_a_formula(formula, messages):
+    from workbook_factory import fake_book
+
+    from kpi_xl.workbook.read import check_workbook
+    kpis = [["CPV", "n", formula, "currency", "lower", "awareness", None]]
+    _data, problems = check_workbook(fake_book(_book(MEASURE_ROWS, kpis)))
+    assert [p.message for p in problems if p.place == "Custom KPIs!G2"] == messages
 
 
 # --- a goal on a custom KPI through goals --json and into the PDF ------------------------------------
@@ -272,6 +342,10 @@ def test_the_pdf_shows_the_custom_kpi_as_written_and_its_formula(custom_file):
     (("(revenue - cost) / cost", 1500.0, 1000.0), 0.5),           # revenue first: its first appearance
     (("video_views / impressions * 100", 2500.0, 20000.0), 12.5),
     (("  followers ", [[5000.0, 5250.0]]), 10250.0),              # one measure: its total
+    (("followers", [[5.0], [7.0], [9.0]]), 21.0),                  # a range is summed, as documented...
+    (("followers", [[9.0]]), 9.0),                                 # ...so a stock is given its last day's cell
+    (("conversions / sessions", 50.0, 2000.0), 0.025),             # a percent KPI: a fraction, 2.5 %
+    (("SUM(cost)", 100.0), "#VALUE!"),                             # no functions in a formula
     (("cost / video_views", 100.0, 0.0), "#DIV/0!"),
     (("cost / video_views", 100.0, "#REF!"), "#REF!"),
     (("cost / (video_views", 100.0, 5.0), "#VALUE!"),             # a formula that cannot be read
@@ -288,7 +362,7 @@ def test_kpi_custom_in_a_cell(args, expected):
 def test_kpi_custom_help_documents_the_order_of_the_values():
     from kpi_xl.udf_base import HELP
     doc, arguments = HELP["KPI_CUSTOM"]
-    assert "order the measures first appear" in doc
+    assert "order the measures first appear" in doc and "summed" in doc
     assert list(arguments) == ["formula", *(f"value{k}" for k in range(1, 9))]
 
 
@@ -341,6 +415,58 @@ def test_the_budget_check(code, target, planned, expected):
                            " on a 10% change in spend")
 
 
+def _rows(*rows: tuple) -> Actuals:
+    return Actuals.from_rows([{"date": day, "client": "A", "channel": channel, "cost": cost, "sessions": sessions,
+                               "video_views": views} for day, channel, cost, sessions, views in rows], custom=CUSTOM)
+
+
+# Two-week windows: Aug 4-17 cost 1,680 for 5,000 sessions (0.336 each), Aug 18-31 cost 2,000 (0.40).
+TWO_WEEKS = _rows((D(2026, 8, 4), "Search", 1_680.0, 5_000.0, None), (D(2026, 8, 18), "Search", 2_000.0, 5_000.0, None))
+# August reports sessions but no cost: nothing to compare the planned cost with.
+NO_AUGUST_COST = _rows(*[(D(2026, m, 1), "Search", 4_000.0, 10_000.0, None) for m in (5, 6, 7)],
+                       (D(2026, 8, 1), "Search", None, 10_000.0, None))
+# Social buys 10,000 views for 1,000 a month (0.10 each); Search spends 4,000 on no views at all.
+TWO_CHANNELS = _rows(*[(D(2026, m, 1), channel, cost, None, views) for m in (5, 6, 7, 8)
+                       for channel, cost, views in (("Social", 1_000.0, 10_000.0), ("Search", 4_000.0, None))])
+
+
+@pytest.mark.parametrize(("history", "code", "end", "baseline", "target", "planned", "expected"), [
+    # a two-week goal against two-week windows: +10 % on Aug 18-31's 2,000; 2,200 / 0.336 = 6,547.6
+    # sessions at most, +30.95 % on 5,000 (a whole August, 3,680, would have made it a -40 % budget)
+    (TWO_WEEKS, "SESSIONS", D(2026, 9, 14), 5_000.0, 10_000.0, 2_200.0,
+     ("beyond", 1.0, 0.1, 2_200 / 0.336 / 5_000 - 1, 0.336)),
+    (TWO_WEEKS, "SESSIONS", D(2026, 9, 14), 5_000.0, 6_500.0, 2_200.0, None),    # 6,500 <= 6,547.6
+    (NO_AUGUST_COST, "SESSIONS", D(2026, 9, 30), 10_000.0, 20_000.0, 4_400.0, ("no spend",)),
+    # over every channel, video views cost Social's 1,000 only: +10 % budget, 1,100 / 0.10 = 11,000, +10 %
+    (TWO_CHANNELS, "VIEWS", D(2026, 9, 30), 10_000.0, 20_000.0, 1_100.0, ("beyond", 1.0, 0.1, 0.1, 0.1)),
+    (TWO_CHANNELS, "VIEWS", D(2026, 9, 30), 10_000.0, 11_000.0, 1_100.0, None),   # exactly what it buys
+    (TWO_CHANNELS, "CPV", D(2026, 9, 30), 0.1, 0.08, 1_100.0, ("not a volume", "CPV")),
+    (TWO_WEEKS, "CPA", D(2026, 9, 14), 20.0, 15.0, 2_200.0, ("not a volume", "CPA")),
+    (TWO_WEEKS, "CPA", D(2026, 9, 14), 20.0, 15.0, None, None),                     # nothing planned: silent
+])
+def test_the_budget_check_compares_like_with_like_and_says_when_it_cannot(history, code, end, baseline, target,
+                                                                           planned, expected):
+    from kpi_xl.core import budget
+    from kpi_xl.core.goals import evaluate_goal
+    kpis = {"VIEWS": custom_kpi("VIEWS", "Views", "video_views", "count", "higher", "awareness", aggregations=CUSTOM),
+            "CPV": custom_kpi("CPV", "CPV", "cost / video_views", "currency", "lower", "awareness",
+                              aggregations=CUSTOM)}
+    goal = Goal("A", code, D(2026, 9, 1), end, baseline=baseline, target=target, objective="Grow",
+                planned_cost=planned)
+    status = evaluate_goal(goal, ActualsView(history, "A"), D(2026, 9, 2), kpis=kpis)
+    messages = {budget.BEYOND_BUDGET: "beyond", budget.NO_SPEND: "no spend", budget.NOT_A_VOLUME: "not a volume"}
+    found = [f for f in status.findings if f.message in messages]
+    if expected is None:
+        assert found == []
+        return
+    (finding,) = found
+    assert messages[finding.message] == expected[0]
+    if expected[0] == "beyond":
+        assert [finding.values[k].value for k in ("need", "budget", "most", "best")] == pytest.approx(expected[1:])
+    elif expected[0] == "not a volume":
+        assert finding.values == {"kpi": expected[1]} and finding.severity == "info"
+
+
 @pytest.mark.each_locale
 def test_every_new_message_is_translated_with_its_placeholders(locale):
     import string
@@ -351,7 +477,7 @@ def test_every_new_message_is_translated_with_its_placeholders(locale):
     gettext = translator(locale).gettext
     messages = sorted({value for module in (custom, custom_sheet, budget) for name, value in vars(module).items()
                        if name.isupper() and isinstance(value, str) and " " in value})
-    assert len(messages) == 18   # 9 formula errors, 8 sheet problems, the budget finding
+    assert len(messages) == 22   # 11 formula errors, 8 sheet problems, the budget finding and its 2 notes
     for message in messages:
         fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
         translated = gettext(message)
@@ -395,6 +521,30 @@ def test_an_export_column_maps_to_a_custom_measure(tmp_path, mapped):
     # CPV over the two imported days: 100 / 3,000
     view = ActualsView(data.actuals, "Acme", data.actuals.channels[new[0]])
     assert view.value(data.kpis["CPV"], D(2026, 9, 4), D(2026, 9, 5)) == pytest.approx(100 / 3000)
+
+
+@pytest.mark.parametrize("mapped", ["Video views=video_views", "Video views=Video  Views"])
+def test_a_dry_run_shows_the_custom_measure_the_file_brings(tmp_path, mapped):
+    import io
+
+    from workbook_factory import fake_book
+
+    from kpi_xl import cli
+    from kpi_xl.workbook.read import read_workbook
+    from kpi_xl.workbook.template import write_workbook
+    workbook = tmp_path / "custom.xlsx"
+    write_workbook(workbook, read_workbook(fake_book(_book(MEASURE_ROWS, KPI_ROWS))))
+    export = tmp_path / "meta.csv"
+    export.write_text(META_VIDEO, encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["import", str(workbook), str(export), "--client", "acme", "--map", mapped, "--dry-run"],
+                    out=out) == 0
+    text = out.getvalue()
+    header = next(line for line in text.splitlines() if "File" in line)
+    assert header.split()[-1] == "video_views"       # after cost, impressions: the file's own measure
+    # the file's rows: 1,200 + 1,800 views, 40.5 + 59.5 cost; no Meta rows in the workbook before
+    assert "3000" in text.splitlines()[text.splitlines().index(header) + 2]
+    assert "cost 0.00 -> 100.00, impressions 0 -> 20000, video_views 0 -> 3000" in text
 
 
 def test_a_column_mapped_to_a_measure_the_workbook_lacks_is_refused(tmp_path):

@@ -83,6 +83,52 @@ MONTHS = {
 }
 
 
+# Costs below one unit keep three significant digits (trailing zeros past the currency's own digits
+# dropped): a CPV baseline 0.026, target 0.02392, actual 0.0384; a CPC 0.45 and 0.4567; a cost of 0.5.
+# VND has no decimals: 0.4 ₫ is shown as such, not as 0 ₫; 250.4 ₫ keeps whole dong.
+SMALL_MONEY = {
+    "en_US": ("USD", ["$0.026", "$0.0239", "$0.0384", "$0.45", "$0.457", "$0.50", "$1.00"]),
+    "es_ES": ("EUR", ["0,026 €", "0,0239 €", "0,0384 €", "0,45 €", "0,457 €", "0,50 €", "1,00 €"]),
+    "es_MX": ("MXN", ["$0.026", "$0.0239", "$0.0384", "$0.45", "$0.457", "$0.50", "$1.00"]),
+    "pt_BR": ("BRL", ["R$ 0,026", "R$ 0,0239", "R$ 0,0384", "R$ 0,45", "R$ 0,457", "R$ 0,50", "R$ 1,00"]),
+    "pl_PL": ("PLN", ["0,026 zł", "0,0239 zł", "0,0384 zł", "0,45 zł", "0,457 zł", "0,50 zł", "1,00 zł"]),
+    "vi_VN": ("VND", ["0,026 ₫", "0,0239 ₫", "0,0384 ₫", "0,45 ₫", "0,457 ₫", "0,5 ₫", "1 ₫"]),
+}
+
+
+@pytest.mark.each_locale
+def test_money_below_one_unit_keeps_three_significant_digits(locale):
+    currency, expected = SMALL_MONEY[locale]
+    fmt = Formatter(locale, currency)
+    got = [fmt.money(v) for v in (0.026, 0.02392, 0.0384, 0.45, 0.4567, 0.5, 0.9999)]
+    assert [normalize_spaces(g) for g in got] == expected
+    assert "".join(c for c in Formatter(locale, "VND").money(250.4) if c.isdigit()) == "250"  # whole dong
+
+
+@pytest.mark.parametrize(("value", "currency", "expected"), [
+    (0.026, "EUR", "€0.026"), (0.02392, "EUR", "€0.0239"), (0.0384, "EUR", "€0.0384"), (0.45, "USD", "$0.45"),
+    (1234.5, "EUR", "€1,234.50"), (0.4, "VND", "₫0.4"), (250.4, "VND", "₫250"), (-0.0239, "EUR", "-€0.0239"),
+])
+def test_goals_table_money_below_one_unit(value, currency, expected):
+    from kpi_xl.core.registry import Unit
+    from kpi_xl.goals_table import format_quantity
+    assert format_quantity(value, Unit.CURRENCY, currency) == expected
+
+
+@pytest.mark.parametrize(("value", "report", "terminal"), [
+    (-0.9999, "-99.99%", "-99.99%"),      # a spend cut of 99.99 % is not all of it
+    (-0.99999, "-99.999%", "-99.999%"),
+    (-1.0, "-100.0%", "-100%"),
+    (0.00004, "0.004%", "0.004%"),        # not 0 %
+    (0.3095, "31.0%", "30.95%"),          # ordinary values keep their digits
+])
+def test_percent_never_rounds_to_a_misleading_0_or_100(value, report, terminal):
+    from kpi_xl.core.registry import Unit
+    from kpi_xl.goals_table import format_quantity
+    assert Formatter("en_US", "USD").percent(value) == report
+    assert format_quantity(value, Unit.PERCENT) == terminal
+
+
 @pytest.mark.each_locale
 def test_month_title_is_the_standalone_nominative_form(locale):
     assert Formatter(locale, "EUR").month_title(Month(2026, 10)) == MONTHS[locale]
@@ -152,7 +198,7 @@ def test_every_supported_locale_formats():
 
 @pytest.mark.parametrize(
     ("call", "expected"),
-    [(lambda f: f.percent(-0.0004, 0), "0%"), (lambda f: f.money(-0.001), "$0.00"), (lambda f: f.number(-0.4), "0"),
+    [(lambda f: f.percent(-0.0004, 0), "0%"), (lambda f: f.money(-1e-15), "$0.00"), (lambda f: f.number(-0.4), "0"),
      (lambda f: f.number(-0.6), "-1"), (lambda f: f.percent(-0.2, 0), "-20%")],
 )
 def test_no_negative_zero(call, expected):

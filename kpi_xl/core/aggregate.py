@@ -159,6 +159,15 @@ class ActualsView:
     def totals(self, measures: Sequence[str], start: dt.date, end: dt.date) -> dict[str, float | None]:
         return {m: self.total(m, start, end) for m in measures}
 
+    def totals_where_reported(self, own: Sequence[str], measures: Sequence[str], start: dt.date, end: dt.date
+                              ) -> dict[str, float | None]:
+        """Like :meth:`totals`; over every channel, only the channels reporting the workbook's own
+        measures among ``own`` count, as in :meth:`value` (no Search cost in a cost per video view)."""
+        own = [m for m in own if m in self._custom]
+        if not own or not self._every_channel:
+            return self.totals(measures, start, end)
+        return self._totals_in(self._reporting(own, start, end), measures, start, end)
+
     def paid_channels(self, start: dt.date, end: dt.date) -> set[str]:
         """The channels with ad cost (above zero) in the window."""
         lo, hi = self._bounds(start, end)

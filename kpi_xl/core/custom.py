@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,15 +69,20 @@ MISSING_CLOSE = N_("missing ) at character {position}")
 UNKNOWN_MEASURE = N_("unknown measure {name} at character {position}")
 TOO_LONG = N_("the formula is too long at character {position}: at most {limit} numbers, measures and operators")
 TOO_DEEP = N_("too many nested parentheses or signs at character {position}")
+NO_FUNCTIONS = N_("functions are not allowed at character {position}: write the measure alone, its total over "
+                  "the period is taken for you ({name}(cost) is just cost)")
+NO_MEASURE = N_("the formula uses no measure: a KPI must use at least one")
 
 
 class FormulaError(KpiError, ValueError):
     """A formula that cannot be used: ``template`` and ``params`` word it (gettext), ``position`` is
-    the 1-based character where the problem is."""
+    the 1-based character where the problem is; ``others``: the formula's further problems (every
+    unknown measure, then a syntax error), so a sheet can report them all at once."""
 
     excel = "#VALUE!"
 
     def __init__(self, formula: str, template: str, position: int, **params: str) -> None:
+        self.others: tuple[FormulaError, ...] = ()
         self.formula = formula
         self.template = template
         self.position = position
@@ -85,7 +91,10 @@ class FormulaError(KpiError, ValueError):
         super().__init__(f'formula "{formula}": {self.reason}')
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d*)?|\.\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()×÷−]))")
+# A name is any Unicode letter or _ then letters, digits and _ ("wyświetlenia_wideo", "lượt_xem");
+# numbers are ASCII digits, so a name never starts with one.
+_TOKEN = re.compile(r"\s*(?:(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)|(?P<name>[^\W\d]\w*)|(?P<op>[-+*/()×÷−]))")
+_NOT_KEY = re.compile(r"[\W_]+")
 _OPS = {"×": "*", "÷": "/", "−": "-"}
 
 # The AST: ("num", value) | ("ref", name) | ("neg", node) | (op, left, right) with op in "+-*/".
@@ -120,6 +129,7 @@ class _Parser:
         self.tokens = _tokens(text)
         self.i = 0
         self.names: list[str] = []
+        self.unknown: list[FormulaError] = []   # reported together at the end, with any syntax error
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]
@@ -156,8 +166,10 @@ class _Parser:
             return ("num", float(value))
         if kind == "name":
             name = value.lower()
+            if self.tokens[self.i + 1][1] == "(" and self.tokens[self.i + 1][0] == "op":
+                raise self.fail(NO_FUNCTIONS, name=value)  # SUM(cost): a spreadsheet habit, not a measure
             if self.known is not None and name not in self.known:
-                raise self.fail(UNKNOWN_MEASURE, name=value)
+                self.unknown.append(self.fail(UNKNOWN_MEASURE, name=value))
             self.i += 1
             if name not in self.names:
                 self.names.append(name)
@@ -174,13 +186,27 @@ class _Parser:
 
 def parse_formula(text: str, known: Collection[str] | None = None) -> Formula:
     """The formula of ``text``; :class:`FormulaError` (located) otherwise. ``known``: the measure keys
-    a formula may name (None: any). Measure names are case-insensitive, kept in lower case."""
+    a formula may name (None: any). Measure names are any letters (``wyświetlenia_wideo``),
+    case-insensitive, kept in lower case.
+
+    >>> parse_formula("Cost / Wyświetlenia_wideo").measures
+    ('cost', 'wyświetlenia_wideo')
+    """
     if not isinstance(text, str) or not text.strip():
         raise FormulaError(str(text), EMPTY, 1)
+    text = unicodedata.normalize("NFC", text)  # "ś" typed as s + accent is the header's "ś"
     parser = _Parser(text, known)
-    tree = parser.expr(0)
-    if parser.peek()[0] != "end":
-        raise parser.fail(UNMATCHED_CLOSE if parser.peek()[1] == ")" else EXPECTED_OPERATOR)
+    problems = parser.unknown
+    try:
+        tree = parser.expr(0)
+        if parser.peek()[0] != "end":
+            raise parser.fail(UNMATCHED_CLOSE if parser.peek()[1] == ")" else EXPECTED_OPERATOR)
+    except FormulaError as error:
+        problems = [*problems, error]
+    if problems:
+        first = problems[0]
+        first.others = tuple(problems[1:])
+        raise first
     return Formula(text.strip(), tree, tuple(parser.names))
 
 
@@ -256,12 +282,16 @@ def _show(node: Node, outer: int) -> str:
 
 
 def measure_key(header: str) -> str:
-    """The key a formula names a custom measure by: its Actuals header in lower case, spaces as ``_``.
+    """The key a formula names a custom measure by: its Actuals header in lower case, each run of
+    anything but letters and digits (spaces, ``-``, ``/``, ``.``...) as one ``_``, none at either end.
+    Letters are any language's, so a key never holds an operator and reads as one name.
 
     >>> measure_key(" Video  views "), measure_key("Lead-form downloads")
-    ('video_views', 'lead-form_downloads')
+    ('video_views', 'lead_form_downloads')
+    >>> measure_key("Wyświetlenia wideo"), measure_key("Lượt xem video"), measure_key("Descargas (PDF)")
+    ('wyświetlenia_wideo', 'lượt_xem_video', 'descargas_pdf')
     """
-    return "_".join(header.split()).lower()
+    return _NOT_KEY.sub("_", unicodedata.normalize("NFC", header)).strip("_").lower()
 
 
 @dataclass(frozen=True, slots=True)

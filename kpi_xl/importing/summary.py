@@ -27,7 +27,8 @@ from kpi_xl.importing.plan import FileChange
 __all__ = ["MAIN_MEASURES", "change_lines", "json_number", "range_totals", "refusal_line", "summary_json",
            "summary_rows"]
 
-#: The measures a summary shows, in this order, when any file has them.
+#: The measures a summary shows first, in this order, when any file has them; every other measure a
+#: file brings follows (built-in ones in the registry's order, then the workbook's own by key).
 MAIN_MEASURES = ("cost", "impressions", "clicks", "conversions", "revenue", "sessions", "orders", "new_customers")
 _MONEY = frozenset(k.measures[0] for k in KPIS.values() if k.unit is Unit.CURRENCY and k.measures)
 
@@ -41,6 +42,17 @@ UNCHANGED = N_("Unchanged")
 REMOVED = N_("Removed")
 NO_DAYS = N_("no days")
 WOULD_CHANGE = N_("{file}: {source} rows from {start} to {end}, before -> after: {changes}")
+
+
+def _brought(totals: Sequence[dict[str, Decimal]]) -> list[str]:
+    """The measures past the main ones that any of ``totals`` has: nothing a file brings is left out."""
+    present = {m for t in totals for m in t} - set(MAIN_MEASURES)
+    return [m for m in MEASURES if m in present] + sorted(present - set(MEASURES))
+
+
+def _label(name: str, _: Callable[[str], str]) -> str:
+    """A built-in measure's translated label; a custom one's key (``video_views``), as formulas name it."""
+    return _(MEASURES[name].label) if name in MEASURES else name
 
 
 def _figure(name: str, value: Decimal) -> str:
@@ -58,12 +70,12 @@ def _days(change: FileChange, _: Callable[[str], str]) -> str:
 def summary_rows(changes: Sequence[FileChange], *, detail: bool = False,
                  gettext: Callable[[str], str] = str) -> list[list[str]]:
     """A header and one row per file: file, platform, days, rows (with ``detail``: added, replaced,
-    unchanged, removed) and the exact totals of the main measures any file has."""
+    unchanged, removed) and the exact totals of every measure any file has, the main ones first."""
     _ = gettext
     totals = [change.export.totals() for change in changes]
-    shown = [m for m in MAIN_MEASURES if any(m in t for t in totals)]
+    shown = [m for m in MAIN_MEASURES if any(m in t for t in totals)] + _brought(totals)
     counts = [ADDED, REPLACED, UNCHANGED, REMOVED] if detail else [ROWS]
-    rows = [[_(FILE), _(PLATFORM), _(DAYS), *map(_, counts), *(_(MEASURES[m].label) for m in shown)]]
+    rows = [[_(FILE), _(PLATFORM), _(DAYS), *map(_, counts), *(_label(m, _) for m in shown)]]
     for change, total in zip(changes, totals, strict=True):
         numbers = ([change.added, change.replaced, change.unchanged, change.removed] if detail
                    else [len(change.export.rows)])
@@ -125,7 +137,8 @@ def range_totals(actuals: Actuals, client: str, change: FileChange) -> dict[str,
 
 def change_lines(changes: Sequence[FileChange], befores: Sequence[dict[str, Decimal]],
                  gettext: Callable[[str], str] = str) -> list[str]:
-    """Per file, the main measures' totals over its range before and after: what a dry run would change.
+    """Per file, the totals over its range before and after of the main measures and of every other
+    measure the file brings (a custom one by its key): what a dry run would change.
 
     >>> import datetime as dt
     >>> from kpi_xl.importing.model import Export, ExportRow
@@ -142,10 +155,10 @@ def change_lines(changes: Sequence[FileChange], befores: Sequence[dict[str, Deci
         if export.start is None or export.end is None:
             continue
         after = export.totals()
-        shown = [m for m in MAIN_MEASURES if m in before or m in after]
+        shown = [m for m in MAIN_MEASURES if m in before or m in after] + _brought([after])
         if not shown:
             continue   # nothing there, nothing coming: the counts say it all
-        figures = ", ".join(f"{_(MEASURES[m].label)} {_figure(m, Decimal(before.get(m, 0)))} -> "
+        figures = ", ".join(f"{_label(m, _)} {_figure(m, Decimal(before.get(m, 0)))} -> "
                             f"{_figure(m, after.get(m, Decimal(0)))}" for m in shown)
         lines.append(_(WOULD_CHANGE).format(file=export.file, source=change.source, start=export.start.isoformat(),
                                             end=export.end.isoformat(), changes=figures))

@@ -349,6 +349,8 @@ class _Builder:
                 value=self.fmt.number(points, 1 if points >= 1 else 2))
         if s.kpi.unit is Unit.SCORE:
             return self._("{value} points").format(value=self.fmt.number(difference, 1))
+        if s.kpi.unit is Unit.CURRENCY:  # with the digits of the amounts it lies between
+            return self.fmt.money(difference, like=min(abs(s.actual), abs(s.expected)))
         return self.fmt.kpi(s.kpi, difference)
 
     def risk_text(self, s: GoalStatus) -> str:

@@ -34,7 +34,7 @@ from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import Kpi, Unit
 from kpi_xl.core.tracking import Quantity
 
-__all__ = ["MISSING", "Formatter", "min_grouping_digits", "normalize_spaces", "span"]
+__all__ = ["MISSING", "Formatter", "min_grouping_digits", "money_digits", "normalize_spaces", "span"]
 
 MISSING = "—"  # an em dash where a value is unknown (no data, no target)
 
@@ -57,6 +57,29 @@ def min_grouping_digits(locale: str) -> int:
     """
     language = locale.split("_")[0]
     return _MIN_GROUPING.get(locale, _MIN_GROUPING.get(language, 1))
+
+
+SIGNIFICANT_BELOW_ONE = 3  # a cost per view of 0.0239 €, not 0.02 €: the digits that tell costs apart
+
+
+def money_digits(value: float, currency: str) -> tuple[int, int]:
+    """The fraction digits (fewest, most) for an amount: the currency's own (2 for EUR, 0 for VND);
+    below one unit, as many more as give three significant digits, so a cost per view of 0.026 €
+    and one of 0.024 € don't both read 0.03 €. Trailing zeros past the currency's digits are dropped.
+    A currency without decimals keeps its whole units (a cost per view of 250 ₫ is already three
+    digits); an amount below 1 ₫ reads 0,4 ₫ rather than a misleading 0 ₫.
+
+    >>> money_digits(1234.5, "EUR"), money_digits(0.45, "EUR"), money_digits(0.02392, "EUR")
+    ((2, 2), (2, 3), (2, 4))
+    >>> money_digits(0.4, "VND"), money_digits(350.0, "VND"), money_digits(0.0, "EUR")
+    ((0, 3), (0, 0), (2, 2))
+    """
+    own = get_currency_precision(currency)
+    magnitude = abs(value)
+    if magnitude == 0 or magnitude >= 1 or not math.isfinite(magnitude):
+        return own, own
+    wanted = SIGNIFICANT_BELOW_ONE - 1 - math.floor(math.log10(magnitude))
+    return own, max(own, min(wanted, 12))
 
 
 def normalize_spaces(text: str) -> str:
@@ -133,13 +156,22 @@ class Formatter:
         pattern = _pattern(self.locale, "decimal", digits, most)
         return _apply(pattern, value, self._babel, group_separator=self._grouped(abs(round(value, most))))
 
-    def money(self, value: float) -> str:
-        """The client's currency with its own decimals (none for VND, JPY)."""
+    def money(self, value: float, like: float | None = None) -> str:
+        """The client's currency with its own decimals (none for VND, JPY); below one unit, three
+        significant digits (:func:`money_digits`). ``like``: the amount whose digits to use, so the gap
+        between 9,00 € and 8,4755 € reads 0,52 €, not 0,5245 €.
+
+        >>> fmt = Formatter("es_ES", "EUR")
+        >>> fmt.money(0.026), fmt.money(0.02392), fmt.money(0.0384), fmt.money(0.45), fmt.money(0.5)
+        ('0,026\xa0€', '0,0239\xa0€', '0,0384\xa0€', '0,45\xa0€', '0,50\xa0€')
+        >>> fmt.money(0.5245, like=8.48), fmt.money(0.0014, like=0.0239)
+        ('0,52\xa0€', '0,0014\xa0€')
+        """
         value = _finite(value)
-        pattern = self._babel.currency_formats["standard"]
-        digits = get_currency_precision(self.currency)
-        text = _apply(pattern, value, self._babel, currency=self.currency,
-                      group_separator=self._grouped(abs(round(value, digits))))
+        pattern = copy.copy(self._babel.currency_formats["standard"])
+        pattern.frac_prec = money_digits(value if like is None else like, self.currency)
+        text = _apply(pattern, value, self._babel, currency=self.currency, currency_digits=False,
+                      group_separator=self._grouped(abs(round(value, pattern.frac_prec[1]))))
         return self._space_currency(text)
 
     def _space_currency(self, text: str) -> str:
@@ -156,10 +188,19 @@ class Formatter:
         return text
 
     def percent(self, value: float, digits: int | None = None) -> str:
-        """A fraction as a percentage: one decimal, two below 10 % (a CTR of 1.08 % against 1.28 %)."""
+        """A fraction as a percentage: one decimal, two below 10 % (a CTR of 1.08 % against 1.28 %);
+        more, up to four, when rounding would show a misleading 0 % or ±100 % (a spend cut of 99.99 %
+        is not all of it).
+
+        >>> fmt = Formatter("en_US", "USD")
+        >>> fmt.percent(-0.9999), fmt.percent(-0.999), fmt.percent(-1.0), fmt.percent(0.00004), fmt.percent(0.5)
+        ('-99.99%', '-99.9%', '-100.0%', '0.004%', '50.0%')
+        """
         value = _finite(value)
         if digits is None:
             digits = 2 if abs(value) < 0.1 and value != 0 else 1
+            while digits < 4 and value not in (0.0, 1.0, -1.0) and round(value * 100, digits) in (0.0, 100.0, -100.0):
+                digits += 1
         pattern = _pattern(self.locale, "percent", digits, digits)
         return _apply(pattern, value, self._babel, group_separator=self._grouped(abs(round(value * 100, digits))))
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kpi_xl.core.custom import CustomKpi, FormulaError, custom_kpi, measure_key, parse_formula
+from kpi_xl.core.custom import NO_MEASURE, CustomKpi, FormulaError, custom_kpi, measure_key, parse_formula
 from kpi_xl.core.registry import KPIS, MEASURES, N_, Aggregation, Direction, Stage, Unit
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.locate import Located, locate
@@ -38,7 +38,7 @@ BUILT_IN_CODE = N_("code {value} is a built-in KPI: choose another code")
 DUPLICATE_CODE = N_("code {value} is defined twice (first at {other})")
 NOT_A_CHOICE = N_("{column} must be one of {choices}, got {value}")
 
-_KEY = re.compile(r"[a-z_][a-z0-9_]*")
+_KEY = re.compile(r"[^\W\d_]\w*")   # what measure_key gives and a formula reads as one name
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": tuple(a.value for a in Aggregation),
@@ -131,7 +131,11 @@ def _kpis(table: object, custom: Custom) -> None:
             try:
                 formula = parse_formula(v["formula"][i], known)
             except FormulaError as error:
-                table.flag(i, "formula", ERROR, error.template, **error.params)  # type: ignore[attr-defined]
+                for problem in (error, *error.others):   # every problem of the formula, not just the first
+                    table.flag(i, "formula", ERROR, problem.template, **problem.params)  # type: ignore[attr-defined]
+            if formula is not None and not formula.measures:   # 2 / 0: a constant measures nothing
+                table.flag(i, "formula", ERROR, NO_MEASURE)  # type: ignore[attr-defined]
+                formula = None
         if type(raw) is not str:
             continue
         code = raw.strip().upper()
