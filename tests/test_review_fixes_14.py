@@ -1,0 +1,158 @@
+"""Review of issue 14: the importer's caps on hostile files, escaped and multi-line messages, plain words
+for files that are not workbooks. Hostile inputs are made here; nothing large is checked in."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hostile_corpus import base_workbook
+
+from kpi_xl import cli
+from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
+from kpi_xl.importing import api
+from kpi_xl.importing.api import import_files
+from kpi_xl.importing.text import MAX_LINE_CHARS
+from kpi_xl.workbook.read import check_workbook
+from kpi_xl.workbook.template import write_workbook
+
+GOOD = "Day,Campaign,Cost,Clicks\n2026-08-03,Brand,12.50,4\n"
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    return base_workbook(tmp_path / "clients.xlsx")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    out = io.StringIO()
+    code = cli.main(list(argv), out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+def refused(result) -> list[str]:
+    return [str(error) for error in result.refused]
+
+
+# --- 1. caps on an export's size and on one line ---------------------------------------------------------
+
+def test_a_file_past_the_size_cap_is_refused_before_it_is_read(target, tmp_path, monkeypatch):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.write(GOOD.encode())
+        file.truncate(3 * 2**20 + 1)   # 3 MB and one byte, sparse
+    monkeypatch.setattr(api, "MAX_EXPORT_BYTES", 3 * 2**20)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    result = import_files(target, [path], "Acme", dry_run=True)
+    assert refused(result) == ["huge.csv: the file is 4 MB, more than the 3 MB an export can be: export a shorter "
+                               "date range, or split it into several files"]
+
+
+def test_the_documented_cap_is_200_mb():
+    assert api.MAX_EXPORT_BYTES == 200 * 2**20
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    ("a" * (MAX_LINE_CHARS + 1), 1),                                   # one line, no separator at all
+    (GOOD + "2026-08-04,Brand," + "9" * (MAX_LINE_CHARS + 5) + "\n", 3),  # the third line
+])
+def test_a_line_past_the_cap_is_refused_with_its_line(target, tmp_path, content, line):
+    path = tmp_path / "long.csv"
+    path.write_text(content)
+    result = import_files(target, [path], "Acme", dry_run=True)
+    assert refused(result) == [f"long.csv:{line}: a line longer than 1,000,000 characters: this is not a "
+                               "platform export (download it again)"]
+
+
+def test_a_line_at_the_cap_is_not_a_long_line(target, tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(GOOD + "x," * (MAX_LINE_CHARS // 2) + "\n")
+    assert "a line longer than" not in " ".join(refused(import_files(target, [path], "Acme", dry_run=True)))
+
+
+def test_an_unclosed_quote_is_a_cell_too_long_in_plain_words(target, tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('Day,Campaign,Cost,Clicks\n2026-08-03,"Brand\n' + "1,2,3\n" * 30_000)
+    assert refused(import_files(target, [path], "Acme", dry_run=True)) == [
+        "quote.csv:2: cannot read the file: a cell longer than 131,072 characters (or a quote never closed)"]
+
+
+def test_a_folder_as_export_is_refused_by_name(target, tmp_path, capsys):
+    (tmp_path / "exports.csv").mkdir()
+    code, _, err = run(capsys, "import", "--dry-run", "--client", "Acme", str(target), str(tmp_path / "exports.csv"))
+    assert code == 1 and err == "kpi-xl: refused: exports.csv: this is a folder, not an export file\n"
+
+
+def test_memory_running_out_on_one_file_refuses_that_file(target, tmp_path, monkeypatch):
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+    monkeypatch.setattr(api, "read_export", exhausted)
+    (tmp_path / "a.csv").write_text(GOOD)
+    result = import_files(target, [tmp_path / "a.csv"], "Acme", dry_run=True)
+    assert refused(result) == ["a.csv: cannot read the file: too large for the memory available"]
+
+
+# --- 3. import prints nothing raw --------------------------------------------------------------------------
+
+def test_import_escapes_control_characters_in_names_and_cells(target, tmp_path, capsys):
+    evil = tmp_path / "evil\x1b]0;pwned\x07.csv"
+    evil.write_text(GOOD.replace("12.50", "1\x1b[2J2"))
+    good = tmp_path / "ok\x1b[31m.csv"
+    good.write_text(GOOD)
+    code, out, err = run(capsys, "import", "--dry-run", "--client", "Acme", str(target), str(evil), str(good))
+    assert code == 1
+    assert not RAW_CONTROL.search(out + err), (out, err)
+    assert 'kpi-xl: refused: evil\\x1b]0;pwned\\x07.csv:2: cost "1\\x1b[2J2" is not a number' in err
+    assert "ok\\x1b[31m.csv: google_ads rows from 2026-08-03" in out   # the before/after line
+
+
+def test_import_escapes_the_workbooks_name_in_what_it_wrote(tmp_path, capsys):
+    target = tmp_path / "c\x1b]0;x\x07.xlsx"
+    write_workbook(target, WorkbookData({"Acme": Client("Acme", (), "en_US", "USD")}, [], Actuals.from_rows([]),
+                                        Settings()))
+    (tmp_path / "a.csv").write_text(GOOD)
+    code, out, err = run(capsys, "import", "--client", "Acme", str(target), str(tmp_path / "a.csv"))
+    assert code == 0 and not RAW_CONTROL.search(out + err), (out, err)
+    assert "c\\x1b]0;x\\x07.xlsx" in out
+
+
+# --- 4. a workbook's errors one per line --------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["goals"], ["import", "--client", "Acme"]])
+def test_each_workbook_error_is_on_its_own_line(tmp_path, capsys, command):
+    from test_read_corrupted import put
+    from workbook_factory import sample_book, write_xlsx
+
+    book = sample_book()
+    put("Goals", 2, "Target", "ten\u202e")(book)
+    put("Goals", 3, "Target", "x\ny")(book)
+    path = write_xlsx(book, tmp_path / "bad.xlsx")
+    (tmp_path / "a.csv").write_text(GOOD)
+    argv = [command[0], str(path), *command[1:], *([str(tmp_path / "a.csv")] if command[0] == "import" else [])]
+    code, _, err = run(capsys, *argv)
+    lines = err.splitlines()
+    assert code == 1 and lines[0].startswith("kpi-xl: ") and lines[0].endswith("errors in the workbook:"), err
+    assert len(lines) == 1 + int(lines[0].split()[1]), err   # the heading, then one line per error
+    assert any(line.startswith("Goals!F2: ") and "ten\\u202e" in line for line in lines[1:]), err
+    assert "\\n" not in lines[0] and not RAW_CONTROL.search(err)
+
+
+# --- 5. plain words for files that are not workbooks ---------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "make", "expected"), [
+    ("data.xlsx", lambda p: p.write_text("Client,KPI\nAcme,cpa\n"),
+     "cannot read data.xlsx: it is not an .xlsx workbook inside (a file renamed .xlsx?): open it in Excel and "
+     "save it as .xlsx"),
+    ("cut.xlsx", lambda p: p.write_bytes(base_workbook(p.with_name("whole.xlsx")).read_bytes()[:3000]),
+     "cannot read cut.xlsx: it is damaged or incomplete: copy or download it again"),
+    ("folder.xlsx", lambda p: p.mkdir(), "cannot read folder.xlsx: it is a folder, not a workbook"),
+])
+def test_a_file_that_is_not_a_workbook_is_said_in_plain_words(tmp_path, name, make, expected):
+    path = tmp_path / name
+    make(path)
+    data, problems = check_workbook(path)
+    assert data is None and [str(p) for p in problems] == [expected]
+    assert "Error" not in expected and "Zip" not in str(problems[0])
