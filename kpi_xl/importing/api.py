@@ -88,7 +88,8 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
                                          expected=currency)
             exports.append(export)
         except MemoryError:   # a file within the caps, but more than this machine can hold: no traceback
-            refused.append(ImportRefusedError(Path(path).name, 0, UNREADABLE, reason="too large for the memory available"))
+            refused.append(ImportRefusedError(Path(path).name, 0, UNREADABLE,
+                                              reason="too large for the memory available"))
         except ImportRefusedError as error:
             refused.append(error)
     return exports, refused
