@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from kpi_xl import cli
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
 from kpi_xl.importing import api
 from kpi_xl.importing.api import import_files
+from kpi_xl.importing.errors import ImportRefusedError
 from kpi_xl.importing.text import MAX_LINE_CHARS
-from kpi_xl.workbook.read import check_workbook
+from kpi_xl.workbook.read import check_workbook, read_workbook
 from kpi_xl.workbook.template import write_workbook
 
 GOOD = "Day,Campaign,Cost,Clicks\n2026-08-03,Brand,12.50,4\n"
@@ -156,3 +158,55 @@ def test_a_file_that_is_not_a_workbook_is_said_in_plain_words(tmp_path, name, ma
     data, problems = check_workbook(path)
     assert data is None and [str(p) for p in problems] == [expected]
     assert "Error" not in expected and "Zip" not in str(problems[0])
+
+
+# --- 2 and 7. a cell far below the table: kept where it is by import, as check accepts it ---------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+SHEET = "xl/worksheets/sheet4.xml"   # Actuals in write_workbook's files
+
+
+def _with_row(path: Path, row: bytes) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members[SHEET] = members[SHEET].replace(b"</sheetData>", row + b"</sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _actuals_workbook(path: Path) -> Path:
+    write_workbook(path, WorkbookData({"Acme": Client("Acme", (), "en_US", "USD")}, [], Actuals.from_rows([]),
+                                      Settings(agency_name="Northwind Digital")))
+    return path
+
+
+FORMULA_ONLY = b'<row r="1048576"><c r="XFD1048576"><f>SUM(F2:F9)</f></c></row>'
+VALUE = b'<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
+
+
+@pytest.mark.parametrize("far", [FORMULA_ONLY, VALUE], ids=["formula without value", "value"])
+def test_a_far_cell_outlives_imports_that_append_and_remove_rows(tmp_path, far):
+    path = _with_row(_actuals_workbook(tmp_path / "c.xlsx"), far)
+    _, problems = check_workbook(path)
+    assert [(p.cell, p.severity.value) for p in problems] == [("XFD1048576", "warning")]   # what check accepts
+    first = import_files(path, [FIXTURES / "google_ads_en.csv", FIXTURES / "meta_en.csv"], "Acme")
+    second = import_files(path, [FIXTURES / "google_ads_en_brand_only.csv"], "Acme")   # removes 3 rows
+    assert first.written and second.written and not first.refused and not second.refused
+    assert second.plan.files[0].removed == 3
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET)
+    assert sheet.count(far) == 1 and sheet.rstrip().endswith(far + b"</sheetData>" + sheet.split(b"</sheetData>")[1])
+    numbers = [int(n) for n in re.findall(rb'<row r="(\d+)"', sheet)]
+    assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))   # rows in order, none twice
+    assert len(read_workbook(path).actuals) == 3 + 4   # Brand's 3 days, Meta's 4
+
+
+def test_a_cell_right_below_the_table_is_not_overwritten_the_import_is_refused(tmp_path):
+    path = _with_row(_actuals_workbook(tmp_path / "c.xlsx"), b'<row r="4"><c r="BA4"><f>1+1</f></c></row>')
+    before = path.read_bytes()
+    with pytest.raises(ImportRefusedError) as refused_error:
+        import_files(path, [FIXTURES / "google_ads_en.csv"], "Acme")
+    assert "row 4 below the table holds cells and the imported rows would reach it" in str(refused_error.value)
+    assert path.read_bytes() == before
