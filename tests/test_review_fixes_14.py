@@ -210,3 +210,37 @@ def test_a_cell_right_below_the_table_is_not_overwritten_the_import_is_refused(t
         import_files(path, [FIXTURES / "google_ads_en.csv"], "Acme")
     assert "row 4 below the table holds cells and the imported rows would reach it" in str(refused_error.value)
     assert path.read_bytes() == before
+
+
+# --- 6. the Excel button reads an oversized sheet's tables whole ----------------------------------------------
+
+@pytest.mark.parametrize("limit_rows", [7, 1, 200])
+def test_the_live_reader_reads_every_row_of_a_table_larger_than_one_read(tmp_path, monkeypatch, limit_rows):
+    import datetime as dt
+
+    import fake_xlwings
+
+    from kpi_xl.workbook import read_live
+
+    rows = [{"date": dt.date(2026, 7, 1) + dt.timedelta(days=i), "client": "Acme", "channel": "Search",
+             "campaign": f"C{i}", "cost": float(i + 1)} for i in range(30)]
+    path = tmp_path / "live.xlsx"
+    write_workbook(path, WorkbookData({"Acme": Client("Acme", (), "en_US", "USD")}, [], Actuals.from_rows(rows),
+                                      Settings(agency_name="Northwind Digital")))
+    book = fake_xlwings.Book.from_xlsx(path)
+    actuals = book.sheets["Actuals"]
+    width = actuals.used_range.shape[1]
+    actuals.tables["tblActuals"] = fake_xlwings.Table(actuals, "tblActuals", f"A1:{_letter(width)}31")
+    actuals["XFD1048576"] = "stray"   # the used range: 17 billion cells
+    monkeypatch.setattr(read_live, "LIVE_MAX_CELLS", width * limit_rows)
+    data, problems = check_workbook(book)
+    assert [(p.place, p.severity.value) for p in problems if p.sheet == "Actuals"] == [
+        ("Actuals!XFD1048576", "warning")]
+    assert data is not None and data.actuals.campaigns == [f"C{i}" for i in range(30)]
+    assert sum(data.actuals.measures["cost"]) == sum(range(1, 31))
+
+
+def _letter(column: int) -> str:
+    from kpi_xl.workbook.problems import column_letter
+
+    return column_letter(column)
