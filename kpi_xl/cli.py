@@ -17,7 +17,7 @@ from typing import TextIO
 
 from kpi_xl import __version__
 from kpi_xl.core.errors import KpiError
-from kpi_xl.terminal import shown
+from kpi_xl.terminal import shown, shown_error
 
 __all__ = ["format_table", "main"]
 
@@ -172,17 +172,17 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         if result.plan.files:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
         for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
-            print(line, file=out)
+            print(shown(line), file=out)
         for notice in result.notices:
-            print(f"warning: {notice.text()}", file=out)
+            print(f"warning: {shown(notice.text())}", file=out)
         if args.dry_run:
-            print(f"dry run: {args.workbook} not changed", file=out)
+            print(f"dry run: {shown(args.workbook)} not changed", file=out)
         elif result.written:
-            print(f"wrote {args.workbook} (the previous version is {result.backup})", file=out)
+            print(f"wrote {shown(args.workbook)} (the previous version is {shown(result.backup)})", file=out)
         elif result.plan.files:
-            print(f"{args.workbook}: already up to date, not changed", file=out)
-    for error in result.refused:
-        print(f"kpi-xl: refused: {error}", file=sys.stderr)
+            print(f"{shown(args.workbook)}: already up to date, not changed", file=out)
+    for error in result.refused:   # file names and cells: what the export holds, escaped
+        print(f"kpi-xl: refused: {shown(error)}", file=sys.stderr)
     return 1 if result.refused else 0
 
 
@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return args.run(args, out or sys.stdout)
     except KpiError as error:
-        print(f"kpi-xl: {shown(error)}", file=sys.stderr)
+        print(f"kpi-xl: {shown_error(error)}", file=sys.stderr)
         return 1
     except OSError as error:  # a file that can't be read or written: say which, no traceback
         print(f"kpi-xl: {shown(error)}", file=sys.stderr)

@@ -118,7 +118,7 @@ class Sheet:
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], object] = {}
         self.writes = 0  # range writes: each is one round trip to Excel
-        self.tables: dict[str, Table] = {}   # by name; xlwings' sheet.tables[name]
+        self.tables = Tables()   # xlwings' sheet.tables[name], and iterating gives the tables
 
     def __getitem__(self, address: str | tuple[int, int]) -> object:
         return self.cells.get(cell_ref(address) if isinstance(address, str) else address)
@@ -131,7 +131,10 @@ class Sheet:
         else:
             self.cells[key] = value
 
-    def range(self, address: str) -> Range:
+    def range(self, address: str | tuple[int, int], end: tuple[int, int] | None = None) -> Range:
+        if isinstance(address, tuple):   # xlwings' sheet.range((row, column), (row, column))
+            (top, left), (bottom, right) = address, end or address
+            return Range(self, top, left, bottom - top + 1, right - left + 1)
         first, _, last = address.partition(":")
         top, left = cell_ref(first)
         if not last:
@@ -158,6 +161,13 @@ class Sheet:
         """Test helper (not xlwings): a column's values from row 1 to its last used row."""
         last = max((r for r, c in self.cells if c == column), default=0)
         return [self.cells.get((r, column)) for r in range(1, last + 1)]
+
+
+class Tables(dict):
+    """A sheet's tables by name; iterating gives the tables themselves, as xlwings' collection does."""
+
+    def __iter__(self):
+        return iter(self.values())
 
 
 class Table:

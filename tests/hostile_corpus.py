@@ -22,7 +22,7 @@ from pathlib import Path
 
 from workbook_factory import sample_book, write_xlsx
 
-__all__ = ["MEMORY_CAP", "Outcome", "base_workbook", "run_under_cap", "write_corpus"]
+__all__ = ["MEMORY_CAP", "Outcome", "base_workbook", "run_under_cap", "write_corpus", "write_export_corpus"]
 
 MEMORY_CAP = 1536 * 1024 * 1024   # bytes of address space each run may take (1.5 GB)
 
@@ -264,6 +264,44 @@ def write_corpus(folder: Path, flips: int = 24, seed: int = 14) -> list[Path]:
         paths.append(folder / f"flipped_{i:02d}.xlsx")
         paths[-1].write_bytes(bytes(flipped))
     return paths
+
+
+_GOOD_EXPORT = "Day,Campaign,Cost,Clicks\n2026-08-03,Brand,12.50,4\n"
+
+
+def write_export_corpus(folder: Path) -> list[Path]:
+    """Hostile export files for ``kpi-xl import``: past the size cap (sparse, nothing on the disk), one
+    150 MB line, a 150 MB quoted cell, random bytes, UTF-16 cut in a character, NUL bytes in cells, a
+    control character in a cell and in the name, a folder, a workbook renamed .csv; and one good export."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(14)
+    cases: dict[str, bytes | None] = {
+        "good.csv": _GOOD_EXPORT.encode(),
+        "huge_line.csv": b"Day,Cost," + b"a" * 150_000_000,
+        "huge_cell.csv": b'Day,Cost\n2026-08-03,"' + b"1" * 150_000_000 + b'"\n',
+        "binary.csv": bytes(rng.randrange(256) for _ in range(200_000)),
+        "truncated_utf16.csv": b"\xff\xfe" + _GOOD_EXPORT.encode("utf-16-le")[:-1],
+        "nul_bytes.csv": _GOOD_EXPORT.replace("12.50", "1\x002.50").encode(),
+        "escape_in_cell.csv": _GOOD_EXPORT.replace("12.50", "12\x1b]0;pwned\x07").encode(),
+        "evil\x1b]0;pwned\x07.csv": _GOOD_EXPORT.replace("12.50", "x").encode(),
+        "workbook.csv": None,
+        "folder.csv": None,
+    }
+    paths = []
+    for name, data in cases.items():
+        path = folder / name
+        if name == "folder.csv":
+            path.mkdir(exist_ok=True)
+        elif data is None:
+            base_workbook(path)
+        else:
+            path.write_bytes(data)
+        paths.append(path)
+    too_large = folder / "over_the_cap.csv"
+    with too_large.open("wb") as file:   # sparse: 300 MB claimed, no disk used
+        file.write(b"Day,Cost,")
+        file.truncate(300_000_000)
+    return [*paths, too_large]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import re
 import zipfile
 
 import pytest
-from hostile_corpus import XML_CASES, base_workbook, run_under_cap, write_corpus
+from hostile_corpus import XML_CASES, base_workbook, run_under_cap, write_corpus, write_export_corpus
 
+from kpi_xl.terminal import shown
 from kpi_xl.workbook.archive import ArchiveRefusedError, check_archive
 from kpi_xl.workbook.problems import ERROR, WARNING
 from kpi_xl.workbook.read import check_workbook
@@ -38,11 +39,20 @@ def test_every_hostile_file_ends_in_a_result_or_a_located_error(corpus, tmp_path
         if not path.name.startswith(("flipped", "truncated")):  # those never get past reading: check says so
             outcomes.append(run_under_cap(["report", str(path), "--client", "Acme", "--out", str(tmp_path)],
                                           path, timeout=120))
+    exports = write_export_corpus(tmp_path / "exports")
+    good = exports[0]
+    for path in corpus:   # the workbook itself hostile, as the import's target
+        outcomes.append(run_under_cap(["import", "--dry-run", "--client", "Acme", str(path), str(good)], path,
+                                      timeout=60))
+    target = base_workbook(tmp_path / "target.xlsx")
+    imports = [run_under_cap(["import", "--dry-run", "--client", "Acme", str(target), str(path)], path, timeout=60)
+               for path in exports]
+    outcomes += imports
     tracebacks = [o for o in outcomes if o.traceback]
     aborts = [o for o in outcomes if o.aborted]
     peak = max(o.peak_bytes for o in outcomes)
     with capsys.disabled():
-        print(f"\n{len(corpus)} hostile files ({len(outcomes)} runs), {len(tracebacks)} tracebacks, "
+        print(f"\n{len(corpus) + len(exports)} hostile files ({len(outcomes)} runs), {len(tracebacks)} tracebacks, "
               f"{len(aborts)} aborts, peak memory {peak / 2**20:.0f} MB")
     assert not tracebacks, [(o.path.name, o.command, o.output[-800:]) for o in tracebacks]
     assert not aborts, [(o.path.name, o.command, o.returncode, o.output[-800:]) for o in aborts]
@@ -50,6 +60,10 @@ def test_every_hostile_file_ends_in_a_result_or_a_located_error(corpus, tmp_path
     for o in outcomes:
         if o.returncode == 1 and o.command == "check":  # an error names its place or the file
             assert re.search(r"(^|\n)(\w+!?[A-Z]*\d*: )?error: ", o.output), o.output
+    assert imports[0].returncode == 0, imports[0].output   # the good export
+    for o in imports[1:]:   # each hostile export refused by its name (control characters escaped)
+        assert o.returncode == 1 and f"kpi-xl: refused: {shown(o.path.name)}" in o.output, o.output
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", o.output), o.output
 
 
 @pytest.mark.parametrize(("fragment", "expected"), [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
-from kpi_xl.terminal import shown
+from kpi_xl.terminal import shown, shown_error
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
     import ssl
@@ -144,8 +144,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             finally:
                 mailer.close()
     except (KpiError, sqlite3.Error) as error:
-        message = password.redact(str(error)) if password else str(error)
-        print(f"kpi-xl: {shown(message)}", file=err)
+        print(f"kpi-xl: {shown_error(error, password.redact if password else str)}", file=err)
         return 1
     except KeyboardInterrupt:  # before or after the batch (which reports its own interruption)
         print("kpi-xl: interrupted", file=err)

@@ -22,7 +22,9 @@ from kpi_xl.core.registry import MEASURES
 from kpi_xl.files import replacing
 from kpi_xl.importing.errors import (
     CURRENCY_MISMATCH,
+    FOLDER,
     LOCKED,
+    TOO_LARGE,
     UNKNOWN_CLIENT,
     UNKNOWN_MEASURE,
     UNREADABLE,
@@ -38,7 +40,11 @@ from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import read_workbook
 
-__all__ = ["ImportResult", "find_client", "import_files", "lock_file", "read_exports"]
+__all__ = ["MAX_EXPORT_BYTES", "ImportResult", "find_client", "import_files", "lock_file", "read_exports"]
+
+#: The largest export file read (bytes). A year of daily rows for 500 campaigns is about 30 MB; a file
+#: past this is refused before it is read, so a wrong file cannot exhaust the memory.
+MAX_EXPORT_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -76,18 +82,32 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
     refused: list[ImportRefusedError] = []
     for path in files:
         try:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as error:
-                raise ImportRefusedError(Path(path).name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
-            export = read_export(Path(path).name, data, overrides, custom=custom)
+            export = read_export(Path(path).name, _export_bytes(Path(path)), overrides, custom=custom)
             if export.currency and export.currency.upper() != currency.upper():
                 raise ImportRefusedError(export.file, 0, CURRENCY_MISMATCH, currency=export.currency, client=client,
                                          expected=currency)
             exports.append(export)
+        except MemoryError:   # a file within the caps, but more than this machine can hold: no traceback
+            refused.append(ImportRefusedError(Path(path).name, 0, UNREADABLE,
+                                              reason="too large for the memory available"))
         except ImportRefusedError as error:
             refused.append(error)
     return exports, refused
+
+
+def _export_bytes(path: Path) -> bytes:
+    """The file's bytes; a folder, an unreadable file or one past :data:`MAX_EXPORT_BYTES` refused
+    before anything is read."""
+    try:
+        if path.is_dir():
+            raise ImportRefusedError(path.name, 0, FOLDER)
+        size = path.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            raise ImportRefusedError(path.name, 0, TOO_LARGE, size=str(-(-size // 2**20)),
+                                     limit=str(MAX_EXPORT_BYTES // 2**20))
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportRefusedError(path.name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
 
 
 @contextmanager

@@ -21,9 +21,11 @@ __all__ = [
     "CURRENCY_MISMATCH",
     "EMPTY_FILE",
     "FILTERED_EXPORT",
+    "FOLDER",
     "HAND_TYPED_TWIN",
     "LEFT_OUT",
     "LEFT_OUT_NOT_ADDITIVE",
+    "LINE_TOO_LONG",
     "LOCKED",
     "NOT_A_DATE",
     "NOT_A_NUMBER",
@@ -33,6 +35,7 @@ __all__ = [
     "REMOVES_CAMPAIGNS",
     "SPREADSHEET",
     "TABLE_LAYOUT",
+    "TOO_LARGE",
     "TOTAL_MISMATCH",
     "UNKNOWN_CLIENT",
     "UNKNOWN_MEASURE",
@@ -56,6 +59,10 @@ UNKNOWN_MEASURE = N_("{measure} is not a measure of the workbook: map a column t
 LOCKED = N_("the workbook is open in Excel or LibreOffice ({lock} exists): close it, or use the Import data "
             "button in Excel")
 NO_SOURCE_COLUMN = N_('the Actuals table has no column "Source": add one with that header and import again')
+TOO_LARGE = N_("the file is {size} MB, more than the {limit} MB an export can be: export a shorter date range, "
+               "or split it into several files")
+LINE_TOO_LONG = N_("a line longer than {limit} characters: this is not a platform export (download it again)")
+FOLDER = N_("this is a folder, not an export file")
 EMPTY_FILE = N_("the file is empty (0 bytes or only blank lines): download the export again")
 SPREADSHEET = N_("this is a spreadsheet ({kind}), not a CSV export: download the report again as CSV "
                  "(Google Ads: Download > CSV; Meta Ads Manager: Export > Export table data > .csv; "

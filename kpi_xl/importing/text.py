@@ -16,10 +16,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 
-from kpi_xl.importing.errors import UNREADABLE, ImportRefusedError
+from kpi_xl.importing.errors import LINE_TOO_LONG, UNREADABLE, ImportRefusedError
 
-__all__ = ["Row", "decode", "read_rows"]
+__all__ = ["MAX_CELL_CHARS", "MAX_LINE_CHARS", "Row", "decode", "read_rows"]
+
+#: The longest line and the longest cell of an export (characters). A real export's line is a few
+#: hundred characters; past these the file is refused with the line, before the rows are made.
+MAX_LINE_CHARS = 1_000_000
+MAX_CELL_CHARS = csv.field_size_limit()
+# Line starts only (MULTILINE ^), so each line is scanned once: linear in the file.
+_LONG_LINE = re.compile(f"^[^\n]{{{MAX_LINE_CHARS + 1}}}", re.MULTILINE)
 
 
 class Row(list[str]):
@@ -66,6 +74,10 @@ def _separator(text: str) -> str:
 def read_rows(file: str, data: bytes) -> list[Row]:
     """Every record of the file, with its line number; cells stripped of surrounding spaces."""
     text = decode(file, data)
+    long = _LONG_LINE.search(text)
+    if long:
+        raise ImportRefusedError(file, text.count("\n", 0, long.start()) + 1, LINE_TOO_LONG,
+                                 limit=f"{MAX_LINE_CHARS:,}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     rows: list[Row] = []
     line = 1
@@ -77,5 +89,8 @@ def read_rows(file: str, data: bytes) -> list[Row]:
             rows.append(row)
             line = reader.line_num + 1
     except csv.Error as error:
-        raise ImportRefusedError(file, line, UNREADABLE, reason=str(error)) from None
+        reason = str(error)
+        if "field limit" in reason:   # a cell (or an unclosed quote) past MAX_CELL_CHARS
+            reason = f"a cell longer than {MAX_CELL_CHARS:,} characters (or a quote never closed)"
+        raise ImportRefusedError(file, line, UNREADABLE, reason=reason) from None
     return rows

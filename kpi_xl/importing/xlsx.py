@@ -42,7 +42,7 @@ _ROW_START = re.compile(rb"<row[\s>]")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _CELL = re.compile(rb'<c\s[^>]*?r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(rb'\ss="(\d+)"')
-_VALUE = re.compile(rb"<v>|<is>")
+_VALUE = re.compile(rb"<v>|<is>|<f[\s>/]")   # a value, an inline string or a formula (with no value yet)
 _REF = re.compile(r"^\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)$")
 _MONEY = frozenset(k.measures[0] for k in KPIS.values() if k.unit is Unit.CURRENCY and k.measures)
 
@@ -344,11 +344,8 @@ def write_plan(source: Path, target: Path, plan: Plan) -> None:
                 rows = _split(xml, open_end, data_end)
             except ValueError as error:
                 raise _refuse(source, str(error)) from None
-            filled = [r for r in rows if layout.header_row < r[0] and _VALUE.search(xml, r[1], r[2])]
-            below = [r[0] for r in filled if r[0] > layout.last_row]
-            if below and (plan.append or plan.delete):
-                raise _refuse(source, f"row {below[0]} below the table holds cells: move them, then import again")
-            in_table = [r for r in filled if r[0] <= layout.last_row]
+            in_table = [r for r in rows if layout.header_row < r[0] <= layout.last_row
+                        and _VALUE.search(xml, r[1], r[2])]
             styles = _styles(archive, layout, xml[in_table[-1][1]:in_table[-1][2]] if in_table else None)
             styles_xml = styles.styles_xml
             pieces, last = _sheet_rows(xml, rows, plan, layout, _RowWriter(layout, styles.by_column), source)
@@ -410,7 +407,12 @@ def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, la
     shift = 0
     last = layout.header_row
     table_cols = range(layout.first_col, layout.last_col + 1)
+    below: list[tuple[int, bytes]] = []   # rows below the table holding cells: they stay where they are
     for number, start, end in rows:
+        if number > layout.last_row:
+            if not plan.append or _VALUE.search(xml, start, end):   # else formatting only: its number may be needed
+                below.append((number, xml[start:end]))
+            continue
         if (number in plan.delete or number in plan.update) and b"<f" in xml[start:end]:
             raise _refuse(source, f"row {number} holds a formula: remove it, then import again")
         if number in plan.delete:
@@ -431,8 +433,13 @@ def _sheet_rows(xml: bytes, rows: Sequence[tuple[int, int, int]], plan: Plan, la
         pieces.append(row)
         if number <= layout.last_row and _VALUE.search(row):
             last = max(last, target)
+    new_last = last + len(plan.append)
+    if below and below[0][0] <= new_last:
+        raise _refuse(source, f"row {below[0][0]} below the table holds cells and the imported rows would reach it "
+                              f"(to row {new_last}): move them further down, then import again")
     pieces.extend(write.many(last + 1, plan.append))
-    return pieces, last + len(plan.append)
+    pieces.extend(row for _, row in below)
+    return pieces, new_last
 
 
 def _renumber_cell(cell: bytes, old: int, new: int) -> bytes:

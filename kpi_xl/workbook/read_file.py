@@ -38,6 +38,11 @@ SUFFIXES = (".xlsx", ".xlsm")
 CANNOT_READ = N_("cannot read {file}: {reason}")
 NOT_FOUND = N_("cannot read {file}: file not found")
 NOT_A_WORKBOOK = N_("cannot read {file}: not an .xlsx or .xlsm workbook")
+NOT_XLSX_CONTENT = N_("cannot read {file}: it is not an .xlsx workbook inside (a file renamed .xlsx?): "
+                      "open it in Excel and save it as .xlsx")
+DAMAGED = N_("cannot read {file}: it is damaged or incomplete: copy or download it again")
+DAMAGED_AT = N_("cannot read {file}: it is damaged or incomplete ({detail}): copy or download it again")
+FOLDER = N_("cannot read {file}: it is a folder, not a workbook")
 REFUSED = {
     "bomb": N_("cannot read {file}: its part {part} would inflate to {size}, more than a workbook holds: "
                "the file is damaged or hostile"),
@@ -84,6 +89,8 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise cannot_read(path, NOT_A_WORKBOOK)
+    if path.is_dir():
+        raise cannot_read(path, FOLDER)
     if not path.is_file():
         raise cannot_read(path, NOT_FOUND)
     try:
@@ -108,12 +115,30 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
     except ArchiveRefusedError as refused:
         raise cannot_read(path, REFUSED[refused.kind], **refused.params) from None
     except _DAMAGED as error:
-        raise cannot_read(path, reason=f"{type(error).__name__}: {error}") from None
+        raise _unreadable(path, error) from None
     except BaseException as error:  # a panic inside calamine (pyo3's PanicException is a BaseException)
         if type(error).__name__ != "PanicException":
             raise
-        raise cannot_read(path, reason=f"{type(error).__name__}: {error}") from None
+        raise _unreadable(path, error) from None
     return grids
+
+
+def _unreadable(path: Path, error: BaseException) -> WorkbookInvalid:
+    """In plain words: not a workbook at all (no zip inside), a file the system would not give, or a
+    damaged one (the detail after, without the exception's name)."""
+    if isinstance(error, OSError) and not isinstance(error, zipfile.BadZipFile) and error.strerror:
+        return cannot_read(path, reason=error.strerror)
+    try:
+        with path.open("rb") as file:
+            head = file.read(4)
+    except OSError:
+        head = b""
+    if not head.startswith(b"PK"):
+        return cannot_read(path, NOT_XLSX_CONTENT)
+    detail = " ".join(str(error).split())[:200]   # a zip's own words, e.g. "Bad CRC-32 for file 'xl/...'"
+    if not detail or "not a zip file" in detail:   # a truncated download: its end record is gone
+        return cannot_read(path, DAMAGED)
+    return cannot_read(path, DAMAGED_AT, detail=detail)
 
 
 def _calamine(path: str, wanted: Collection[str]) -> list[Grid]:
