@@ -57,7 +57,7 @@ def workbook(rows: int = ROWS) -> Path:
 
 def export(rows: int = ROWS) -> Path:
     """A Google Ads daily campaign report (CSV, English number style) with ``rows`` data rows."""
-    path = FOLDER / f"google_ads_{rows // 1000}k.csv"
+    path = FOLDER / f"google_ads_{rows // 1000}k_v2.csv"  # v2: a true total row
     if path.exists():
         return path
     FOLDER.mkdir(parents=True, exist_ok=True)
@@ -68,12 +68,18 @@ def export(rows: int = ROWS) -> Path:
     end = start + dt.timedelta(days=days - 1)
     lines = ["Campaign report", f'"{start:%B} {start.day}, {start.year} - {end:%B} {end.day}, {end.year}"',
              "Day,Campaign,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value"]
+    totals = [0, 0, 0, 0, 0]   # impressions, clicks, cost cents, conversions, value cents: exact
     for d in range(days):
         day = start + dt.timedelta(days=d)
         for c in range(campaigns):
-            lines.append(f'{day},Campaign {c},USD,"{rng.randint(1000, 99999):,}",{rng.randint(1, 999)},'
-                         f'{rng.uniform(1, 2000):.2f},{rng.randint(0, 40)}.00,"{rng.uniform(0, 9000):,.2f}"')
-    lines.append("Total: Account,--,USD,0,0,0.00,0.00,0.00")
+            row = [rng.randint(1000, 99999), rng.randint(1, 999), rng.randint(100, 200000), rng.randint(0, 40),
+                   rng.randint(0, 900000)]
+            totals = [t + v for t, v in zip(totals, row, strict=True)]
+            lines.append(f'{day},Campaign {c},USD,"{row[0]:,}",{row[1]},{row[2] // 100}.{row[2] % 100:02d},'
+                         f'{row[3]}.00,"{row[4] // 100:,}.{row[4] % 100:02d}"')
+    # Google's own total row, which the importer checks the data rows against to the cent.
+    lines.append(f'Total: Account,--,USD,"{totals[0]:,}","{totals[1]:,}",{totals[2] // 100}.{totals[2] % 100:02d},'
+                 f'{totals[3]}.00,"{totals[4] // 100:,}.{totals[4] % 100:02d}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
