@@ -35,7 +35,7 @@ GOAL_SECONDS = 2.0
 
 def workbook(rows: int = ROWS) -> Path:
     """The benchmark workbook: the sample workbook with ``rows`` plausible Actuals rows; made once."""
-    path = Path(tempfile.gettempdir()) / "kpi_xl_bench" / f"actuals_{rows // 1000}k.xlsx"
+    path = Path(tempfile.gettempdir()) / "kpi_xl_bench" / f"actuals_{rows // 1000}k_v2.xlsx"  # v2: Source, unique keys
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         book = sample_book()
