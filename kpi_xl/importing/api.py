@@ -38,9 +38,9 @@ from kpi_xl.importing.plan import Plan, plan_import
 from kpi_xl.importing.platforms import ROLES
 from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
-from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.read import lock_file, read_workbook
 
-__all__ = ["MAX_EXPORT_BYTES", "ImportResult", "find_client", "import_files", "lock_file", "read_exports"]
+__all__ = ["MAX_EXPORT_BYTES", "ImportResult", "find_client", "import_files", "read_exports"]
 
 #: The largest export file read (bytes). A year of daily rows for 500 campaigns is about 30 MB; a file
 #: past this is refused before it is read, so a wrong file cannot exhaust the memory.
@@ -55,15 +55,6 @@ class ImportResult:
     backup: Path | None = None
     notices: list[ImportNotice] = field(default_factory=list)   # columns left out, rows doubled...
     before: list[dict[str, Decimal]] = field(default_factory=list)   # per file, its range's totals now (dry run)
-
-
-def lock_file(workbook: Path) -> Path | None:
-    """The lock file Excel (``~$name.xlsx``) or LibreOffice (``.~lock.name.xlsx#``) keeps beside an open
-    workbook, if there is one."""
-    for name in (f"~${workbook.name}", f"~${workbook.name[2:]}", f".~lock.{workbook.name}#"):
-        if (workbook.parent / name).exists():
-            return workbook.parent / name
-    return None
 
 
 def find_client(data: WorkbookData, name: str, where: str) -> str:
