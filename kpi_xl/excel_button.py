@@ -22,6 +22,7 @@ from typing import Any
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
 from kpi_xl.core.registry import N_
+from kpi_xl.excel_sheet import as_text, show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 from kpi_xl.report.batch import FAILED, SKIPPED, PeriodError, write_batch  # WeasyPrint only at the first render
 from kpi_xl.workbook.problems import ERROR, Problem
@@ -76,29 +77,7 @@ def result_rows(summary: str, when: dt.datetime, lines: Iterable[str]) -> list[l
     >>> result_rows("2 reports for 2026-10", dt.datetime(2026, 11, 3, 9, 5), ["/r/a.pdf", "/r/b.pdf"])
     [['2 reports for 2026-10'], ['2026-11-03 09:05'], ['/r/a.pdf'], ['/r/b.pdf']]
     """
-    return [[summary], [when.strftime("%Y-%m-%d %H:%M")], *([_as_text(line)] for line in lines)]
-
-
-def _as_text(line: str) -> str:
-    """Keeps Excel from reading a line as a formula: a leading apostrophe marks a cell as text.
-
-    >>> _as_text("=HYPERLINK(1)"), _as_text("Goals!C7: bad")
-    ("'=HYPERLINK(1)", 'Goals!C7: bad')
-    """
-    return f"'{line}" if line[:1] in ("=", "+", "-", "@") else line
-
-
-def _show(book: Any, rows: Sequence[Sequence[str]], status: str) -> None:
-    """Writes ``rows`` on the Reports sheet (created if missing, emptied if not) and the status bar."""
-    # Sheet names are case-insensitive in Excel: "reports" is the same sheet.
-    sheet = next((s for s in book.sheets if s.name.lower() == REPORTS_SHEET.lower()), None)
-    if sheet is None:
-        sheet = book.sheets.add(REPORTS_SHEET)
-    else:
-        sheet.clear_contents()
-    sheet.range("A1").value = [list(row) for row in rows]  # one call: one round trip to Excel
-    sheet.activate()
-    book.app.status_bar = status
+    return [[summary], [when.strftime("%Y-%m-%d %H:%M")], *([as_text(line)] for line in lines)]
 
 
 def _problem_lines(problems: Sequence[Problem], gettext: Callable[[str], str]) -> list[str]:
@@ -124,7 +103,7 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     data, problems = parsed.data, parsed.problems
     if data is None:
         summary = _(_INVALID).format(count=sum(p.severity is ERROR for p in problems))
-        _show(book, result_rows(summary, now, _problem_lines(problems, _)), summary)
+        show_rows(book, REPORTS_SHEET, result_rows(summary, now, _problem_lines(problems, _)), summary)
         return
 
     t = translator(resolve_locale(data.settings.default_locale))
@@ -132,7 +111,7 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         folder = report_folder(book.fullname)
     except NoFolderError as error:
         message = t.gettext(_ONLINE if error.online else _NOT_SAVED)
-        _show(book, result_rows(message, now, [error.fullname]), message)
+        show_rows(book, REPORTS_SHEET, result_rows(message, now, [error.fullname]), message)
         return
 
     # The reader has checked report_period; blank means the last complete month.
@@ -143,13 +122,13 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     except PeriodError as error:
         line = error.problem.text(t.gettext)
         summary = t.gettext(_STOPPED)
-        _show(book, result_rows(summary, now, [line]), f"{summary} {line}")
+        show_rows(book, REPORTS_SHEET, result_rows(summary, now, [line]), f"{summary} {line}")
         return
     except (KpiError, OSError) as error:
         # The folder itself cannot be written (read-only): no report can be, say which and why.
         line = f"{error.filename}: {error.strerror}" if isinstance(error, OSError) and error.filename else str(error)
         summary = t.gettext(_STOPPED)
-        _show(book, result_rows(summary, now, [line]), f"{summary} {line}")
+        show_rows(book, REPORTS_SHEET, result_rows(summary, now, [line]), f"{summary} {line}")
         return
     written = [o for o in outcomes if o.path is not None and o.status not in (FAILED, SKIPPED)]
     failed = [o for o in outcomes if o.status == FAILED]
@@ -165,4 +144,4 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         summary = t.gettext(_SOME_FAILED).format(period=period, count=len(written), failed=len(failed))
     else:
         summary = t.gettext(_DONE).format(period=period, count=len(written))
-    _show(book, result_rows(summary, now, lines), summary)
+    show_rows(book, REPORTS_SHEET, result_rows(summary, now, lines), summary)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.core.registry import N_
+from kpi_xl.excel_sheet import show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 from kpi_xl.importing.api import read_exports
 from kpi_xl.importing.errors import ImportNotice, ImportRefusedError
@@ -80,22 +81,6 @@ def _move_done(path: Path, now: dt.datetime) -> None:
     shutil.move(str(path), str(target))
 
 
-def _show(book: Any, rows: Sequence[Sequence[object]], status: str) -> None:
-    sheet = next((s for s in book.sheets if s.name.lower() == IMPORTS_SHEET.lower()), None)
-    if sheet is None:
-        sheet = book.sheets.add(IMPORTS_SHEET)
-    else:
-        sheet.clear_contents()
-    width = max(len(row) for row in rows)
-    sheet.range("A1").value = [[_as_text(c) for c in row] + [""] * (width - len(row)) for row in rows]
-    sheet.activate()
-    book.app.status_bar = status
-
-
-def _as_text(cell: object) -> object:
-    return f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
-
-
 def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     """Imports every export in the ``Imports`` folder next to ``book`` (default: the workbook that
     clicked the button) into its Actuals, and lists what was imported or refused on the Imports sheet."""
@@ -110,19 +95,20 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     data, problems = check_workbook(book)
     if data is None:
         summary = _(_INVALID).format(count=sum(p.severity is ERROR for p in problems))
-        _show(book, [[summary], [stamp], *([p.text(_)] for p in problems if p.severity is ERROR)], summary)
+        errors = [[p.text(_)] for p in problems if p.severity is ERROR]
+        show_rows(book, IMPORTS_SHEET, [[summary], [stamp], *errors], summary)
         return
     t = translator(resolve_locale(data.settings.default_locale))
     _ = t.gettext
     fullname = str(getattr(book, "fullname", ""))
     if "://" in fullname or not Path(fullname).is_absolute():
-        _show(book, [[_(_NOT_SAVED)], [stamp], [fullname]], _(_NOT_SAVED))
+        show_rows(book, IMPORTS_SHEET, [[_(_NOT_SAVED)], [stamp], [fullname]], _(_NOT_SAVED))
         return
     folder = Path(fullname).parent / IMPORTS_FOLDER
     jobs = find_exports(folder, list(data.clients))
     if not jobs:
         message = _(_NO_FILES).format(folder=folder)
-        _show(book, [[message], [stamp]], message)
+        show_rows(book, IMPORTS_SHEET, [[message], [stamp]], message)
         return
     changes: list[tuple[str, FileChange]] = []
     refused: list[ImportRefusedError] = []
@@ -154,4 +140,4 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         rows += [[_(_REFUSED).format(count=len(refused))], *([error.text(_)] for error in refused)]
     if notices:
         rows += [[_(_NOTICES).format(count=len(notices))], *([notice.text(_)] for notice in notices)]
-    _show(book, rows, summary)
+    show_rows(book, IMPORTS_SHEET, rows, summary)
