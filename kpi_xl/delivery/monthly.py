@@ -31,6 +31,7 @@ from kpi_xl.delivery.rendering import RENDER_TIMEOUT, Rendered, Renderer, Render
 from kpi_xl.delivery.smtp import Mailer, Reply, RetryPolicy, SessionError, Transaction, TransactionResult
 from kpi_xl.files import write_atomic
 from kpi_xl.report.batch import active_clients
+from kpi_xl.report.names import CLIENT_ROOM
 from kpi_xl.workbook.schema import SETTING_KEYS
 
 __all__ = ["PROBLEMS", "Batch", "DeliveryReport", "Outcome", "Progress", "refuse_placeholder", "select_clients",
@@ -328,8 +329,8 @@ def write_drafts(batch: Batch, *, render: Renderer, sender: Address, folder: Pat
         else:
             report.render_seconds.append(rendered.seconds)
             message = compose(_letter(batch, client, recipients, sender, rendered, 1), date=now())
-            # The client's part at most 60 characters, like the PDFs': file systems refuse names over 255 bytes.
-            slug = ascii_safe(client.name)[:60].strip("-_.") or "client"
+            # The client's part as short as the PDFs': file systems refuse names over 255 bytes.
+            slug = ascii_safe(client.name)[:CLIENT_ROOM].strip("-_.") or "client"
             path = folder / _unique(f"{slug}_{batch.period}", used)
             write_atomic(path, message_bytes(message))
             outcome = Outcome(client.name, to, "written", str(path))

@@ -25,20 +25,20 @@ import unicodedata
 
 from kpi_xl.core.periods import Month
 
-__all__ = ["ascii_file_name", "ascii_safe", "report_file_name"]
+__all__ = ["CLIENT_ROOM", "ascii_file_name", "ascii_safe", "report_file_name"]
 
 _NOT_WORD = re.compile(r"[^\w]+")
 _NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Letters NFKD does not take apart into a base letter and an accent.
 _TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
                                 "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "\u0131": "i"})
-_CLIENT_ROOM = 60  # characters of the client's name: the whole name stays far below 255 bytes
+CLIENT_ROOM = 60  # characters of the client's name: the whole name stays far below 255 bytes
 
 
 def report_file_name(client: str, period: Month, locale: str) -> str:
     """``<client>_<YYYY-MM>_<locale>.pdf`` (see the module's notes)."""
     name = unicodedata.normalize("NFC", client)
-    slug = _NOT_WORD.sub("-", name).strip("-_")[:_CLIENT_ROOM].strip("-_") or "client"
+    slug = _NOT_WORD.sub("-", name).strip("-_")[:CLIENT_ROOM].strip("-_") or "client"
     return f"{slug}_{period}_{locale}.pdf"
 
 
