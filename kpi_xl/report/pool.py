@@ -56,18 +56,26 @@ def render_job(data: WorkbookData, client: str, period: Month, locale: str | Non
     if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return render()
 
+    source = data.clients[client].source if client in data.clients else ""
+    late = RenderTimeoutError(f"{source + ': ' if source else ''}the report of {client} took longer than "
+                              f"{timeout:g} s to render")
+    timed_out = False
+
     def too_long(signum: int, frame: object) -> None:
-        source = data.clients[client].source if client in data.clients else ""
-        raise RenderTimeoutError(f"{source + ': ' if source else ''}the report of {client} took longer than "
-                                 f"{timeout:g} s to render")
+        nonlocal timed_out
+        timed_out = True
+        raise late
 
     previous = signal.signal(signal.SIGALRM, too_long)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return render()
+        pdf = render()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if timed_out:  # the alarm's exception was caught inside the renderer, which went on: still too late
+        raise late
+    return pdf
 
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
