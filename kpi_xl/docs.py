@@ -42,7 +42,7 @@ def _signature(fn: object) -> str:
 
 def function_reference() -> str:
     """A Markdown table: every Excel function, its arguments and its help, as Excel's wizard shows it."""
-    from kpi_xl.udfs import FUNCTIONS, HELP
+    from kpi_xl.excel.functions import FUNCTIONS, HELP
 
     lines = ["| function | what it returns |", "|---|---|"]
     for name in sorted(FUNCTIONS):
@@ -103,7 +103,7 @@ def _examples() -> str:
     import datetime as dt
 
     from kpi_xl.core import tracking
-    from kpi_xl.udfs import KPI_STATUS
+    from kpi_xl.excel.functions import KPI_STATUS
 
     lines = ["| KPI | baseline | target | window | as of | actual | expected | pace | status |",
              "|---|---|---|---|---|---|---|---|---|"]

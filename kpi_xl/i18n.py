@@ -36,6 +36,7 @@ __all__ = [
     "SUPPORTED_LOCALES",
     "VARIANT_CATALOGS",
     "catalog_language",
+    "kpi_catalog",
     "resolve_locale",
     "translator",
 ]
@@ -107,3 +108,23 @@ def _catalog(folder_name: str, *, required: bool = True) -> Translations | None:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def kpi_catalog(locale: str) -> list[list[str]]:
+    """Every KPI of the registry in ``locale``: a header row, then code, name, formula, unit and
+    direction per KPI, in the registry's order (what ``=KPI_LIST()`` spills and ``kpi-xl kpis`` prints).
+
+    >>> header, cpm, *_ = kpi_catalog("es_MX")
+    >>> header
+    ['Código', 'Nombre', 'Fórmula', 'Unidad', 'Sentido']
+    >>> cpm
+    ['CPM', 'Costo por mil (CPM)', 'costo / impresiones × 1000', 'moneda', 'cuanto más bajo, mejor']
+    """
+    from kpi_xl.core import registry
+
+    _ = translator(resolve_locale(locale)).gettext
+    rows = [[_("Code"), _("Name"), _("Formula"), _("Unit"), _("Direction")]]
+    for kpi in registry.KPIS.values():
+        rows.append([kpi.code, _(kpi.name), kpi.formula_text(lambda p: _(registry.label_of(p))),
+                     _(registry.UNIT_NAMES[kpi.unit]), _(registry.DIRECTION_NAMES[kpi.direction])])
+    return rows

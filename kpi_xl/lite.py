@@ -5,7 +5,7 @@ The workbook's ``main.py`` needs one line::
     from kpi_xl.lite import *
 
 xlwings Lite registers every member of ``main.py`` that carries xlwings' function metadata, so this
-brings in every function of the Windows add-in (:data:`kpi_xl.udf_base.FUNCTIONS`, the one list both
+brings in every function of the Windows add-in (:data:`kpi_xl.excel.registration.FUNCTIONS`, the one list both
 use) under the same name, help and argument names, decorated by ``from xlwings import func, arg`` --
 in Lite, Lite's own decorators. No namespace is set: the cells say ``=KPI_CPA(...)`` as on Windows.
 
@@ -24,8 +24,8 @@ workbook reader, the reports (Jinja, WeasyPrint) or delivery, none of which can 
 
 from __future__ import annotations
 
-from kpi_xl import udfs  # noqa: F401  (defines and registers every function)
-from kpi_xl.udf_base import FUNCTIONS
+from kpi_xl.excel import functions  # noqa: F401  (defines and registers every function)
+from kpi_xl.excel.registration import FUNCTIONS
 
 # Derived, not listed: the Windows add-in and Lite can never disagree on which functions exist.
 globals().update(FUNCTIONS)

@@ -1,6 +1,6 @@
 """A stand-in for the small part of xlwings' API the Excel button uses, so it runs on Linux without Excel.
 
-Everything :func:`kpi_xl.excel_button.main` and the live reader (:mod:`kpi_xl.workbook.read_live`) touch,
+Everything :func:`kpi_xl.excel.report_button.main` and the live reader (:mod:`kpi_xl.workbook.read_live`) touch,
 and nothing more; if the code starts using another member, a test fails here with AttributeError,
 which is the reminder to check that member in xlwings and add it below:
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import test_goal_udfs
 import test_udfs
 
+from kpi_xl.excel.registration import FUNCTIONS
 from kpi_xl.i18n import SUPPORTED_LOCALES
-from kpi_xl.udf_base import FUNCTIONS
 
 __all__ = [
     "ABSENT", "DATE_PARAMETERS", "NOT_LOADED", "harvested_cases", "job", "lite_cases", "lite_shape", "run_in_cpython",

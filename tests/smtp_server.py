@@ -36,8 +36,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from kpi_xl.cli.send import add_send_arguments, run_send
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
-from kpi_xl.delivery.commands import add_send_arguments, run_send
 from kpi_xl.delivery.rendering import RenderJob
 
 __all__ = [

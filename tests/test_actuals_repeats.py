@@ -10,8 +10,9 @@ import io
 import pytest
 from workbook_factory import actuals_row, fake_book, sample_book, write_xlsx
 
+from kpi_xl import cli
 from kpi_xl.core.registry import MEASURES
-from kpi_xl.workbook.read import check_command, check_workbook
+from kpi_xl.workbook.read import check_workbook
 from kpi_xl.workbook.schema import ACTUALS
 
 D = dt.date
@@ -49,7 +50,7 @@ def test_repeated_actuals_rows(tmp_path, extra, lines):
     book = sample_book()
     book["Actuals"].rows.extend(extra)
     out = io.StringIO()
-    status = check_command(write_xlsx(book, tmp_path / "book.xlsx"), out)
+    status = cli.main(["check", str(write_xlsx(book, tmp_path / "book.xlsx"))], out)
     found = [line for line in out.getvalue().splitlines() if line.startswith("Actuals!")]
     assert len(found) == len(lines)
     assert all(line.startswith(want) for line, want in zip(found, lines, strict=True))

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 import kpi_xl
-from kpi_xl import addin, cli
+from kpi_xl import cli
 from kpi_xl.core.errors import KpiError
+from kpi_xl.excel import addin
 from kpi_xl.i18n import translator
 
 CUSTOMUI = "{http://schemas.microsoft.com/office/2006/01/customui}"
@@ -222,7 +223,7 @@ def test_cli_install_on_linux_fails_with_exit_status_1_and_a_clear_message(monke
 
 
 def test_the_import_addin_adds_an_import_data_button_to_the_same_kpi_tab(tmp_path, built):
-    """The template's VBA imports the module named after the file: kpi_xl.excel_import, whose main()
+    """The template's VBA imports the module named after the file: kpi_xl.excel.import_button, whose main()
     is the Import data button. Both ribbons use one qualified tab id, so Excel shows one KPI tab."""
     second = addin.build_addin(tmp_path, name=addin.IMPORT_ADDIN_NAME)
     (button,) = _ribbon(second).iter(f"{CUSTOMUI}button")
@@ -234,6 +235,6 @@ def test_the_import_addin_adds_an_import_data_button_to_the_same_kpi_tab(tmp_pat
     command = re.search(r"^\s*RunPython (.+)$", source, re.M).group(1)
     module = second.name.rsplit(".", 1)[0]
     assert _eval_vba_concat(command, {"mymodule": module}) == (
-        "import kpi_xl.excel_import;kpi_xl.excel_import.main()")
-    from kpi_xl import excel_import
+        "import kpi_xl.excel.import_button;kpi_xl.excel.import_button.main()")
+    from kpi_xl.excel import import_button as excel_import
     assert callable(excel_import.main)

@@ -360,7 +360,7 @@ def test_kpi_custom_in_a_cell(args, expected):
 
 
 def test_kpi_custom_help_documents_the_order_of_the_values():
-    from kpi_xl.udf_base import HELP
+    from kpi_xl.excel.registration import HELP
     doc, arguments = HELP["KPI_CUSTOM"]
     assert "order the measures first appear" in doc and "summed" in doc
     assert list(arguments) == ["formula", *(f"value{k}" for k in range(1, 9))]

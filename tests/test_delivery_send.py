@@ -24,7 +24,7 @@ from smtp_server import (
     send,
 )
 
-from kpi_xl.delivery.commands import add_history_arguments, run_history, run_send
+from kpi_xl.cli.send import add_history_arguments, run_history, run_send
 from kpi_xl.delivery.ledger import Ledger
 from kpi_xl.delivery.rendering import render_report
 from kpi_xl.delivery.smtp import RetryPolicy

@@ -13,8 +13,8 @@ from pathlib import Path
 import fake_xlwings
 import pytest
 
-from kpi_xl import excel_button
 from kpi_xl.demo import write_demo
+from kpi_xl.excel import report_button as excel_button
 from kpi_xl.i18n import translator
 from kpi_xl.workbook.problems import cell_address
 from kpi_xl.workbook.read import check_workbook

@@ -1,4 +1,4 @@
-"""The "Import data" button, ``kpi_xl.excel_import.main()``, against the stand-in for xlwings.
+"""The "Import data" button, ``kpi_xl.excel.import_button.main()``, against the stand-in for xlwings.
 
 The open workbook must end up holding exactly what ``kpi-xl import`` writes into the file."""
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import fake_xlwings
 import pytest
 
-from kpi_xl import excel_import
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
+from kpi_xl.excel import import_button as excel_import
 from kpi_xl.importing.api import import_files
 from kpi_xl.workbook.read import check_workbook, read_workbook
 from kpi_xl.workbook.template import write_workbook

@@ -9,11 +9,11 @@ import datetime as dt
 
 import pytest
 
+from kpi_xl.cli.goals_table import format_quantity
 from kpi_xl.core.aggregate import ActualsView
 from kpi_xl.core.goals import evaluate_goal, evaluate_goals, percentile
 from kpi_xl.core.model import Actuals, Goal, Settings, WorkbookData
 from kpi_xl.core.tracking import Achievability, Quantity, Status
-from kpi_xl.goals_table import format_quantity
 
 D = dt.date
 

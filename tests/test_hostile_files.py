@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from hostile_corpus import XML_CASES, base_workbook, run_under_cap, write_corpus, write_export_corpus
 
-from kpi_xl.terminal import shown
+from kpi_xl.cli.terminal import shown
 from kpi_xl.workbook.archive import ArchiveRefusedError, check_archive
 from kpi_xl.workbook.problems import ERROR, WARNING
 from kpi_xl.workbook.read import check_workbook

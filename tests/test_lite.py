@@ -17,7 +17,7 @@ import pytest
 from lite_cases import DATE_PARAMETERS, NOT_LOADED, harvested_cases, lite_cases, lite_shape, run_in_cpython
 
 from kpi_xl import lite, udfs
-from kpi_xl.udf_base import CATEGORY, FUNCTIONS, HELP
+from kpi_xl.excel.registration import CATEGORY, FUNCTIONS, HELP
 
 #: What Excel's function wizard showed on Windows before Lite support (generated from commit feacf51,
 #: before this work): a change here must be deliberate. Regenerate with
@@ -71,8 +71,9 @@ def test_lite_loads_only_the_core_the_cell_rules_and_the_catalogs():
     code = "import sys, kpi_xl.lite; print(' '.join(sorted(m for m in sys.modules if m.startswith('kpi_xl'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     edges = {m for m in out.stdout.split() if not m.startswith("kpi_xl.core")}
-    assert edges == {"kpi_xl", "kpi_xl.cells", "kpi_xl.goal_udfs", "kpi_xl.i18n", "kpi_xl.lite", "kpi_xl.resources",
-                     "kpi_xl.udf_base", "kpi_xl.udfs"}
+    assert edges == {"kpi_xl", "kpi_xl.excel", "kpi_xl.excel.cells", "kpi_xl.excel.functions",
+                     "kpi_xl.excel.goal_functions", "kpi_xl.excel.registration", "kpi_xl.i18n", "kpi_xl.lite",
+                     "kpi_xl.resources"}
 
 
 def test_no_function_has_annotations_lite_would_take_for_converters():

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from lite_cases import RUNNER, job, lite_cases, run_in_cpython
 
-from kpi_xl.udf_base import FUNCTIONS
+from kpi_xl.excel.registration import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "pyodide"

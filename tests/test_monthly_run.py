@@ -21,8 +21,8 @@ from smtp_server import PASSWORD, USER, SmtpServer
 from workbook_factory import SheetSpec, actuals_row, write_xlsx
 
 from kpi_xl import cli
+from kpi_xl.cli.send import add_send_arguments, run_send
 from kpi_xl.core.periods import Month
-from kpi_xl.delivery.commands import add_send_arguments, run_send
 from kpi_xl.delivery.rendering import render_report
 from kpi_xl.i18n import translator
 from kpi_xl.report.api import report_html

@@ -44,6 +44,14 @@ def test_kpi_functions_take_the_registry_arguments_in_order():
             assert params == list(kpi.params), code
 
 
+def test_the_registry_says_which_functions_take_totals_as_the_functions_do():
+    # The template writes =KPI_<code>(totals...) from the registry's word alone (no xlwings import).
+    for code, kpi in registry.KPIS.items():
+        function = udfs.FUNCTIONS.get(kpi.function_name)
+        takes_totals = function is not None and list(inspect.signature(function).parameters) == list(kpi.params)
+        assert kpi.function_takes_totals == takes_totals, code
+
+
 def test_every_tracked_measure_is_known():
     for kpi in registry.KPIS.values():
         assert kpi.measures == () or len(kpi.measures) == len(kpi.params), kpi.code

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_xl.udf_base import FUNCTIONS
+from kpi_xl.excel.registration import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 

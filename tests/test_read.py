@@ -12,11 +12,12 @@ import string
 import pytest
 from workbook_factory import ErrorValue, Formula, SheetSpec, actuals_row, fake_book, sample_book, write_xlsx
 
+from kpi_xl import cli
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
 from kpi_xl.i18n import translator
 from kpi_xl.workbook import locate, parse, read_file, settings, values
 from kpi_xl.workbook.problems import ERROR, WARNING
-from kpi_xl.workbook.read import check_command, check_workbook, read_book, read_workbook
+from kpi_xl.workbook.read import check_workbook, read_book, read_workbook
 from kpi_xl.workbook.schema import ACTUALS, GOALS
 
 D = dt.date
@@ -215,7 +216,7 @@ def test_an_xlsm_workbook_reads_like_an_xlsx(tmp_path):
 def test_check_command_prints_nothing_but_a_summary_for_a_good_workbook(tmp_path):
     path = write_xlsx(sample_book(), tmp_path / "good.xlsx")
     out = io.StringIO()
-    assert check_command(path, out) == 0
+    assert cli.main(["check", str(path)], out) == 0
     assert out.getvalue() == "good.xlsx: no problems\n"
 
 
@@ -226,7 +227,7 @@ def test_check_command_lists_every_problem_by_place_and_fails_on_errors(tmp_path
     book["Clients"].rows[2][2] = "de_DE"
     path = write_xlsx(book, tmp_path / "bad.xlsx")
     out = io.StringIO()
-    assert check_command(path, out) == 1
+    assert cli.main(["check", str(path)], out) == 1
     assert out.getvalue().splitlines() == [
         'Clients!C3: error: unknown locale "de_DE": use one of en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN',
         'Goals!F2: error: target must be a number, got "ten"',
@@ -239,7 +240,7 @@ def test_check_command_passes_with_warnings_only(tmp_path):
     book = sample_book()
     book["Settings"].rows.append(["colour_theme", "dark", None])
     out = io.StringIO()
-    assert check_command(write_xlsx(book, tmp_path / "warn.xlsx"), out) == 0
+    assert cli.main(["check", str(write_xlsx(book, tmp_path / "warn.xlsx"))], out) == 0
     assert out.getvalue().splitlines() == [
         'Settings!A9: warning: unknown setting "colour_theme": it is ignored', "warn.xlsx: 0 errors, 1 warning"]
 

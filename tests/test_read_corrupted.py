@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbook_factory import Book, ErrorValue, Formula, SheetSpec, fake_book, sample_book, write_xlsx
 
-from kpi_xl.cells import EXCEL_ERRORS
 from kpi_xl.core.errors import KpiError
+from kpi_xl.excel.cells import EXCEL_ERRORS
 from kpi_xl.workbook.grid import NO_VALUE, Grid
 from kpi_xl.workbook.parse import parse_grids
 from kpi_xl.workbook.problems import ERROR

@@ -110,8 +110,8 @@ def test_money_below_one_unit_keeps_three_significant_digits(locale):
     (1234.5, "EUR", "€1,234.50"), (0.4, "VND", "₫0.4"), (250.4, "VND", "₫250"), (-0.0239, "EUR", "-€0.0239"),
 ])
 def test_goals_table_money_below_one_unit(value, currency, expected):
+    from kpi_xl.cli.goals_table import format_quantity
     from kpi_xl.core.registry import Unit
-    from kpi_xl.goals_table import format_quantity
     assert format_quantity(value, Unit.CURRENCY, currency) == expected
 
 
@@ -123,8 +123,8 @@ def test_goals_table_money_below_one_unit(value, currency, expected):
     (0.3095, "31.0%", "30.95%"),          # ordinary values keep their digits
 ])
 def test_percent_never_rounds_to_a_misleading_0_or_100(value, report, terminal):
+    from kpi_xl.cli.goals_table import format_quantity
     from kpi_xl.core.registry import Unit
-    from kpi_xl.goals_table import format_quantity
     assert Formatter("en_US", "USD").percent(value) == report
     assert format_quantity(value, Unit.PERCENT) == terminal
 

@@ -15,11 +15,11 @@ import pytest
 from pypdf import PdfReader
 from report_fixtures import CLIENT, PERIOD, make_workbook, no_weasyprint_warnings, pdf_text
 
+from kpi_xl.cli.report import add_report_arguments, run_report
 from kpi_xl.core.errors import UnknownLocaleError, WorkbookError
 from kpi_xl.core.model import Actuals, WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
-from kpi_xl.report.commands import add_report_arguments, run_report
 from kpi_xl.report.pool import report_file_name, write_reports
 from kpi_xl.report.slice import client_slice
 from kpi_xl.workbook.template import write_workbook

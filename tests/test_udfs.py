@@ -13,6 +13,7 @@ import pytest
 
 from kpi_xl import udfs
 from kpi_xl.core import registry
+from kpi_xl.excel import functions
 from kpi_xl.i18n import SUPPORTED_LOCALES
 
 KPI_UDFS = {name: fn for name, fn in udfs.FUNCTIONS.items() if name.removeprefix("KPI_") in registry.KPIS}
@@ -249,7 +250,7 @@ def test_a_bug_becomes_value_error_text_and_a_log_line(monkeypatch, caplog):
     def broken(*_):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(udfs.formulas, "nps_counts", broken)
+    monkeypatch.setattr(functions.formulas, "nps_counts", broken)
     assert udfs.KPI_NPS_SCORES([9.0]) == "#VALUE!"
     assert "bug" in caplog.text
 

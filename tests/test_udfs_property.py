@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_xl import udfs
-from kpi_xl.cells import EXCEL_ERRORS
+from kpi_xl.excel.cells import EXCEL_ERRORS
 
 OUR_ERRORS = {"#DIV/0!", "#VALUE!", "#NUM!", "#N/A"}
 

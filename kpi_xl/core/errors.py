@@ -14,6 +14,7 @@ xlwings UDF returns, because it cannot return a real Excel error value.
 from __future__ import annotations
 
 __all__ = [
+    "EXCEL_ERRORS",
     "DivisionByZeroError",
     "InvalidValueError",
     "KpiError",
@@ -24,6 +25,14 @@ __all__ = [
     "WorkbookError",
     "WrongTypeError",
 ]
+
+
+#: The error texts a cell can show (what xlwings hands Python for an error cell, and what a classic
+#: UDF returns for one): read as errors wherever a workbook's values are read.
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!",
+})
 
 
 class KpiError(Exception):

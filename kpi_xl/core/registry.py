@@ -151,6 +151,12 @@ class Kpi:
     def function_name(self) -> str:
         return f"KPI_{self.code}"
 
+    @property
+    def function_takes_totals(self) -> bool:
+        """Whether ``=KPI_<code>`` exists and takes the KPI's measures' totals in order: a total such as
+        Revenue has no function of its own, Average rating's takes the ratings themselves."""
+        return not self.cumulative and self.code not in _RAW_VALUE_FUNCTIONS
+
     def formula_text(self, label: Callable[[str], str] = str) -> str:
         """The formula with each ``{param}`` replaced by ``label(param)`` (a translated name)."""
         return _PLACEHOLDER.sub(lambda m: label(m.group(1)), self.formula)
@@ -190,6 +196,8 @@ _SHARES = frozenset({
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: KPIs whose Excel function takes the raw values (a range of ratings), not the measures' totals.
+_RAW_VALUE_FUNCTIONS = frozenset({"AVG_RATING"})
 
 _M = Measure
 _MEASURE_LIST = [

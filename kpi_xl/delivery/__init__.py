@@ -5,7 +5,7 @@
 - :mod:`~kpi_xl.delivery.message` writes the e-mail in the client's language;
 - :mod:`~kpi_xl.delivery.config` finds the SMTP settings and the password;
 - :mod:`~kpi_xl.delivery.smtp` talks to the server; :mod:`~kpi_xl.delivery.ledger` remembers what was sent;
-- :mod:`~kpi_xl.delivery.monthly` runs the batch; :mod:`~kpi_xl.delivery.commands` is ``kpi-xl send``/``history``.
+- :mod:`~kpi_xl.delivery.monthly` runs the batch; :mod:`~kpi_xl.cli.send` is ``kpi-xl send``/``history``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ __all__ = ["RenderJob"]
 
 
 def __getattr__(name: str) -> object:
-    # RenderJob is loaded on first use: importing kpi_xl.delivery.commands to build the CLI parser
+    # RenderJob is loaded on first use: importing kpi_xl.cli.send to build the CLI parser
     # should not pull in multiprocessing and concurrent.futures.
     if name == "RenderJob":
         from kpi_xl.delivery.rendering import RenderJob

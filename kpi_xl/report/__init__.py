@@ -1,7 +1,7 @@
 """Localized PDF reports: one client, one month, one language.
 
 Importing this package loads nothing heavy (the command line builds its parser from
-:mod:`kpi_xl.report.commands` for every command); the names below load on first use, and
+:mod:`kpi_xl.cli.report` for every command); the names below load on first use, and
 WeasyPrint only with the first render.
 """
 

@@ -21,19 +21,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import N_
-from kpi_xl.terminal import shown
 from kpi_xl.workbook.grid import Grid
 from kpi_xl.workbook.parse import SHEETS, Parsed, parse_by_client, parse_grids
-from kpi_xl.workbook.problems import ERROR, WARNING, Problem, WorkbookInvalid, problem
+from kpi_xl.workbook.problems import WARNING, Problem, WorkbookInvalid, problem
 from kpi_xl.workbook.read_file import read_file
 from kpi_xl.workbook.read_live import book_source, read_live
 from kpi_xl.workbook.schema import CUSTOM_SHEET
 
-__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_command", "check_workbook", "lock_file", "lock_problems",
+__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_workbook", "lock_file", "lock_problems",
            "read_book", "read_by_client", "read_workbook"]
 
 LOCKED = N_("{file} is open in a spreadsheet program ({lock} exists): the data read is the last saved "
@@ -101,22 +100,3 @@ def read_workbook(source: Source) -> WorkbookData:
 def read_book(book: Any) -> WorkbookData:
     """A workbook open in Excel (an ``xlwings.Book``): :func:`read_workbook` for the Excel button."""
     return read_workbook(book)
-
-
-def check_command(path: Path, out: TextIO) -> int:
-    """``kpi-xl check WORKBOOK``: every problem on its own line in sheet, row, column order, then a count.
-    Exit status 1 when there is an error, 0 otherwise (warnings alone pass)."""
-    _, problems = check_workbook(Path(path))
-    for p in problems:
-        print(shown(f"{p.place + ': ' if p.place else ''}{p.severity.value}: {p.message}"), file=out)
-    errors = sum(p.severity is ERROR for p in problems)
-    warnings = sum(p.severity is WARNING for p in problems)
-    if problems:
-        print(f"{shown(Path(path).name)}: {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=out)
-    else:
-        print(f"{shown(Path(path).name)}: no problems", file=out)
-    return 1 if errors else 0
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

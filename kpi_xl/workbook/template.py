@@ -15,7 +15,6 @@ and a measure without any data in the window is blank, not zero. Files are writt
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -185,14 +184,6 @@ def _choose(index: str, branches: Sequence[str]) -> str:
     head, rest = branches[:_CHOOSE_LIMIT], branches[_CHOOSE_LIMIT:]
     return (f"IF({index}<={_CHOOSE_LIMIT},CHOOSE({index},{','.join(head)}),"
             f"{_choose(f'{index}-{_CHOOSE_LIMIT}', rest)})")
-
-
-def _udf_takes_totals(kpi: Kpi) -> bool:
-    """Whether ``KPI_<code>`` exists and takes the KPI's measures in order (AVG_RATING takes raw ratings)."""
-    from kpi_xl.udfs import FUNCTIONS  # xlwings is only needed for this check
-
-    function = FUNCTIONS.get(kpi.function_name)
-    return function is not None and list(inspect.signature(function).parameters) == list(kpi.params)
 
 
 # --- the writer -------------------------------------------------------------------------------
@@ -549,7 +540,7 @@ class _Writer:
             sheet.write_string(r, 0, kpi.code)
             sheet.write_string(r, 1, _(kpi.name))
             sheet.write_string(r, 2, _(STAGE_NAMES[kpi.stage]))
-            if _udf_takes_totals(kpi):
+            if kpi.function_takes_totals:
                 guard = ",".join(f'{cell}=""' for cell in dict.fromkeys(operands))
                 sheet.write_formula(r, 3, f'=IF(OR({guard}),"",{kpi.function_name}({",".join(operands)}))',
                                     number, "")

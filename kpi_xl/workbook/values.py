@@ -32,8 +32,7 @@ from typing import Final
 
 from babel.numbers import list_currencies
 
-from kpi_xl.cells import EXCEL_ERRORS
-from kpi_xl.core.errors import KpiError
+from kpi_xl.core.errors import EXCEL_ERRORS, KpiError
 from kpi_xl.core.periods import date_from_text, excel_serial_date
 from kpi_xl.core.registry import N_, get
 from kpi_xl.emails import parse_address, split_addresses

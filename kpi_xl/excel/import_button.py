@@ -9,7 +9,7 @@ are that client's too. Each file is read, checked and planned by the same code a
 moved to ``done/`` in its folder; a refused one stays, and the sheet says why. Clicking again imports
 only what is new, and importing a file again would change nothing anyway.
 
-Run by the add-in ``kpi_xl.excel_import.xlam``, whose ribbon button calls ``kpi_xl.excel_import.main()``
+Run by the add-in ``kpi_xl.excel.import_button.xlam``, whose ribbon button calls ``kpi_xl.excel.import_button.main()``
 (xlwings' template runs ``import <add-in name>; <add-in name>.main()``).
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.core.registry import N_
-from kpi_xl.excel_sheet import show_rows
+from kpi_xl.excel.sheet import show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 from kpi_xl.importing.api import read_exports
 from kpi_xl.importing.errors import ImportNotice, ImportRefusedError

@@ -10,6 +10,7 @@ import math
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from kpi_xl.cli.table import format_table
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
 from kpi_xl.core.registry import Unit
@@ -60,7 +61,6 @@ def _format_quantity(value: float, unit: Unit | str, currency: str) -> str:
 
 
 def goals_table(data: WorkbookData, as_of: dt.date, client: str | None = None) -> str:
-    from kpi_xl.cli import format_table  # the one table layout of the command line
 
     header = ["Client", "Goal", "Baseline", "Target", "Actual", "Expected", "Forecast", "Pace", "Status",
               "SMART findings"]

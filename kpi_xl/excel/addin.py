@@ -36,8 +36,8 @@ macOS (Office 2016 and later, sandboxed).
 ...
 
 The "Import data" button lives in a second add-in built from the same template,
-``kpi_xl.excel_import.xlam``: the template's one VBA callback imports the module named after the
-add-in file, so that file runs ``import kpi_xl.excel_import;kpi_xl.excel_import.main()``. Both ribbons
+``kpi_xl.excel.import_button.xlam``: the template's one VBA callback imports the module named after the
+add-in file, so that file runs ``import kpi_xl.excel.import_button;kpi_xl.excel.import_button.main()``. Both ribbons
 name the tab with the same qualified id (``idQ="kpi:KPI"``), so Excel shows one KPI tab holding both
 buttons. ``kpi-xl addin build|install`` handle both files.
 """
@@ -75,7 +75,7 @@ __all__ = [
 
 #: The file name is what the template's VBA turns into the Python module it imports.
 ADDIN_NAME = "kpi_xl.xlam"
-IMPORT_ADDIN_NAME = "kpi_xl.excel_import.xlam"   # runs kpi_xl.excel_import.main(): the Import data button
+IMPORT_ADDIN_NAME = "kpi_xl.excel.import_button.xlam"   # runs kpi_xl.excel.import_button.main(): the Import data button
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 
 # Relationship types that point from _rels/.rels to a ribbon part: Office 2007 (customUI.xml) and

@@ -1,7 +1,8 @@
 """``kpi-xl send`` and ``kpi-xl history``: arguments, progress on stderr, the summary table, exit status.
 
-``kpi_xl.cli`` adds the subcommands with :func:`add_send_arguments` / :func:`add_history_arguments`
-and calls :func:`run_send` / :func:`run_history`. Exit status: 0 when everything is sent (or was
+The parser adds the subcommands with :func:`add_send_arguments` / :func:`add_history_arguments`
+and calls :func:`run` / :func:`run_history_command`; tests call :func:`run_send` with a fake
+renderer. Exit status: 0 when everything is sent (or was
 already), 1 when anything failed, is in doubt or has a bad address, 130 when interrupted.
 """
 
@@ -16,9 +17,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from kpi_xl.cli.terminal import shown, shown_error
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
-from kpi_xl.terminal import shown, shown_error
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
     import ssl
@@ -30,7 +31,10 @@ if TYPE_CHECKING:  # the rest loads when a command runs: building the parser sta
     from kpi_xl.delivery.rendering import Renderer
     from kpi_xl.delivery.smtp import RetryPolicy
 
-__all__ = ["add_history_arguments", "add_send_arguments", "run_history", "run_send"]
+__all__ = ["add_history_arguments", "add_send_arguments", "run", "run_history", "run_history_command", "run_send"]
+
+SEND_HELP = "e-mail every client their report, exactly once per period"
+HISTORY_HELP = "show what was sent, from the delivery ledger"
 
 _SMTP_OPTIONS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "from_address", "smtp_cafile")
 
@@ -81,6 +85,20 @@ def add_history_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the sender whose ledger to show (default: the workbook's)")
 
 
+def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
+    """``kpi-xl send``, as the parser calls it: the real renderer, progress on stderr."""
+    import sys
+
+    from kpi_xl.delivery.rendering import render_report
+
+    return run_send(args, render=render_report, out=out, err=sys.stderr, today=today)
+
+
+def run_history_command(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
+    """``kpi-xl history``, as the parser calls it."""
+    return run_history(args, out)
+
+
 def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: TextIO, today: dt.date,
              workbook: WorkbookData | None = None, environ: Mapping[str, str] | None = None,
              ssl_context: ssl.SSLContext | None = None, now: Callable[[], dt.datetime] | None = None,
@@ -105,7 +123,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     try:
         failed: dict[str, list[str]] = {}
         if workbook is None:
-            from kpi_xl.report.commands import print_notes
+            from kpi_xl.cli.report import print_notes
             from kpi_xl.workbook.read import WorkbookInvalid, read_by_client  # calamine: only when needed
 
             parsed = read_by_client(args.workbook)
@@ -164,7 +182,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
 
 def run_history(args: argparse.Namespace, out: TextIO) -> int:
     """Prints the ledger: one row per client, period and recipient."""
-    from kpi_xl.cli import format_table
+    from kpi_xl.cli.table import format_table
 
     path = args.ledger or _history_ledger(args)
     if not path.is_file():
@@ -296,7 +314,7 @@ class _Progress:
 
 
 def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> None:
-    from kpi_xl.cli import format_table
+    from kpi_xl.cli.table import format_table
     from kpi_xl.delivery.monthly import PROBLEMS
 
     if report.outcomes:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kpi_xl import cells
 from kpi_xl.core import registry, tracking
 from kpi_xl.core.errors import NotAvailableError, UnknownKpiError
 from kpi_xl.core.goals import structural_findings
 from kpi_xl.core.registry import Kpi
 from kpi_xl.core.tracking import STATUS_NAMES, Status, Thresholds
+from kpi_xl.excel import cells
+from kpi_xl.excel.registration import RANGE_HELP, excel_function, excel_result
 from kpi_xl.i18n import resolve_locale, translator
-from kpi_xl.udf_base import RANGE_HELP, excel_function, excel_result
 
 __all__ = [
     "KPI_FORECAST",

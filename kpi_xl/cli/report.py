@@ -16,12 +16,14 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
+from kpi_xl.cli.terminal import shown
 from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.periods import Month, last_complete_month
-from kpi_xl.terminal import shown
 from kpi_xl.workbook.problems import Problem
 
-__all__ = ["add_report_arguments", "print_notes", "report_period", "run_report"]
+__all__ = ["add_report_arguments", "print_notes", "report_period", "run", "run_report"]
+
+HELP = "write one PDF report per client"
 
 
 def _period(text: str) -> Month:
@@ -105,6 +107,11 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "skipped", "failed")}
     print(f"{period}: " + ", ".join(f"{status} {n}" for status, n in counts.items()), file=out)
     return 1 if counts["failed"] else 0
+
+
+def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
+    """``kpi-xl report``, as the parser calls it."""
+    return run_report(args, out, today)
 
 
 def print_notes(problems: list[Problem], err: TextIO) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import Month, last_complete_month
 from kpi_xl.core.registry import N_
-from kpi_xl.excel_sheet import as_text, show_rows
+from kpi_xl.excel.sheet import as_text, show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 from kpi_xl.report.batch import FAILED, SKIPPED, PeriodError, write_batch  # WeasyPrint only at the first render
 from kpi_xl.workbook.problems import ERROR, Problem
@@ -62,7 +62,7 @@ def report_folder(fullname: str) -> Path:
     >>> report_folder("Book1")
     Traceback (most recent call last):
     ...
-    kpi_xl.excel_button.NoFolderError: Book1: not saved yet, no folder for the reports
+    kpi_xl.excel.report_button.NoFolderError: Book1: not saved yet, no folder for the reports
     """
     # Excel gives an unsaved workbook a bare name ("Book1") and a OneDrive one a URL.
     path = Path(fullname)

@@ -24,16 +24,10 @@ import datetime as dt
 import math
 from itertools import chain
 
-from kpi_xl.core.errors import InvalidValueError, PropagatedExcelError, WrongTypeError
+from kpi_xl.core.errors import EXCEL_ERRORS, InvalidValueError, PropagatedExcelError, WrongTypeError
 from kpi_xl.core.periods import date_from_text, excel_serial_date
 
-__all__ = ["EXCEL_ERRORS", "date_value", "numbers", "optional_number", "optional_text", "total"]
-
-EXCEL_ERRORS = frozenset({
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!",
-})
-
+__all__ = ["date_value", "numbers", "optional_number", "optional_text", "total"]
 
 def _flatten(values: list) -> list:
     if values and type(values[0]) is list:

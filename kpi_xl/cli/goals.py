@@ -1,0 +1,42 @@
+"""``kpi-xl goals WORKBOOK``: every goal with its status and SMART findings, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from kpi_xl.cli.arguments import date_argument
+from kpi_xl.core.errors import KpiError
+
+__all__ = ["add_arguments", "run"]
+
+HELP = "print every goal with its status and SMART findings"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
+    parser.add_argument("--client", default=None, help="only this client's goals")
+    parser.add_argument("--as-of", type=date_argument, default=None, help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--json", action="store_true", help="print a JSON list, one object per goal, for scripts")
+
+
+def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
+    from kpi_xl.cli.goals_table import goals_records, goals_table
+    from kpi_xl.cli.report import print_notes
+    from kpi_xl.workbook.read import lock_problems, read_workbook
+
+    print_notes(lock_problems(args.workbook), sys.stderr)  # as check, report and send: an open workbook
+    data = read_workbook(args.workbook)
+    if args.client is not None and args.client not in data.clients:
+        raise KpiError(f"no client {args.client!r} in {args.workbook} (clients: {', '.join(data.clients)})")
+    if args.json:
+        import json
+
+        records = goals_records(data, args.as_of or today, args.client)
+        print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False), file=out)
+        return 0
+    print(goals_table(data, args.as_of or today, args.client), file=out)
+    return 0
