@@ -15,7 +15,6 @@ and a measure without any data in the window is blank, not zero. Files are writt
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_xl.core.model import Actuals, Settings, WorkbookData
-from kpi_xl.core.registry import KPIS, MEASURES, N_, STAGE_NAMES, Aggregation, Kpi, Unit, label_of
+from kpi_xl.core.registry import KPIS, MEASURES, N_, STAGE_NAMES, Aggregation, Unit, label_of
 from kpi_xl.core.tracking import Status
 from kpi_xl.files import replacing
 from kpi_xl.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, resolve_locale, translator
@@ -44,6 +43,15 @@ from kpi_xl.workbook.schema import (
     SETTINGS,
     Kind,
     Table,
+)
+from kpi_xl.workbook.sheet_formulas import (
+    actuals_ref,
+    choose,
+    column_ref,
+    excel_expression,
+    this_row_ref,
+    total_formula,
+    where_criteria,
 )
 
 __all__ = [
@@ -78,10 +86,8 @@ _UNIT_FORMATS = {
 }
 _WIDTHS = {Kind.TEXT: 16, Kind.NUMBER: 13, Kind.PERCENT: 12, Kind.DATE: 12, Kind.EMAILS: 36,
            Kind.LOCALE: 10, Kind.CURRENCY: 10, Kind.KPI: 24}
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Measures in money: those a currency KPI divides or totals (cost, revenue).
 _MONEY = frozenset(k.measures[0] for k in KPIS.values() if k.unit is Unit.CURRENCY and k.measures)
-_ARITHMETIC = re.compile(r"[\d\s.+\-*/()]*")
 
 
 def write_template(path: Path, *, locale: str = DEFAULT_LOCALE) -> None:
@@ -112,78 +118,6 @@ def _write_atomically(path: Path, build: Callable[[Workbook], None]) -> None:
             workbook.close()
         except FileCreateError as error:  # not an OSError: say which file, as open() would
             raise OSError(f"cannot write {path}: {getattr(error.args[0], 'strerror', error)}") from error
-
-
-# --- formulas ---------------------------------------------------------------------------------
-
-
-def _escape(header: str) -> str:
-    """A header inside a structured reference: [ ] # and ' are escaped with '."""
-    return re.sub(r"([\[\]#'])", r"'\1", header)
-
-
-def _column(table: Table | str, header: str) -> str:
-    return f"{table if isinstance(table, str) else table.name}[{_escape(header)}]"
-
-
-def _this_row(table: Table, header: str) -> str:
-    return f"{table.name}[[#This Row],[{_escape(header)}]]"
-
-
-def _actuals(key: str) -> str:
-    return _column(ACTUALS, ACTUALS.column(key).header)
-
-
-def _where(client: str, channel: str) -> str:
-    """SUMIFS criteria for a client and a channel. A blank channel means every channel, blank ones
-    included, which no criterion on the Channel column matches: the client criterion is repeated."""
-    clients, channels = _actuals("client"), _actuals("channel")
-    return f'{clients},{client},IF({channel}="",{clients},{channels}),IF({channel}="",{client},{channel})'
-
-
-def _total(column: str, rule: Aggregation | str, where: str, start: str, end: str) -> str:
-    """A measure's total over [start, end] as ActualsView computes it; blank without data.
-
-    ``rule`` is the measure's aggregation, or an Excel expression giving its value ("sum"...)."""
-    date = _actuals("date")
-    window = f'{where},{date},">="&{start},{date},"<="&{end}'
-    summed = f"SUMIFS({column},{window})"
-    first, last = (f'{fn}({date},{column},"<>",{window})' for fn in ("MINIFS", "MAXIFS"))
-    if isinstance(rule, Aggregation):
-        day = {Aggregation.FIRST: first, Aggregation.LAST: last}.get(rule)
-        value = summed if day is None else f"SUMIFS({column},{where},{date},{day})"
-    else:
-        value = (f'IF({rule}="{Aggregation.SUM.value}",{summed},SUMIFS({column},{where},{date},'
-                 f'IF({rule}="{Aggregation.FIRST.value}",{first},{last})))')
-    return f'IF(COUNTIFS({column},"<>",{window})=0,"",{value})'
-
-
-def _expression(kpi: Kpi, operand: Callable[[int, str], str]) -> str:
-    """The registry formula in Excel syntax; ``operand(index, measure)`` gives each measure's cell."""
-    slot = dict(zip(kpi.params, enumerate(kpi.measures), strict=True))
-    text = kpi.formula.replace("×", "*").replace("−", "-").replace(" ", "")
-    if not _ARITHMETIC.fullmatch(_PLACEHOLDER.sub("", text)):
-        raise ValueError(f"{kpi.code}: formula {kpi.formula!r} has no plain Excel form")
-    return _PLACEHOLDER.sub(lambda m: operand(*slot[m.group(1)]), text)
-
-
-_CHOOSE_LIMIT = 30  # LibreOffice's CHOOSE takes at most 30 values (Excel 254)
-
-
-def _choose(index: str, branches: Sequence[str]) -> str:
-    """``CHOOSE(index, branches...)``, nested in blocks of 30 for LibreOffice.
-
-    >>> _choose("i", ["a", "b"])
-    'CHOOSE(i,a,b)'
-    >>> nested = _choose("i", [str(n) for n in range(32)])
-    >>> nested.startswith("IF(i<=30,CHOOSE(i,0,1,"), nested.endswith(",29),CHOOSE(i-30,30,31))")
-    (True, True)
-    """
-    if len(branches) <= _CHOOSE_LIMIT:
-        return f"CHOOSE({index},{','.join(branches)})"
-    head, rest = branches[:_CHOOSE_LIMIT], branches[_CHOOSE_LIMIT:]
-    return (f"IF({index}<={_CHOOSE_LIMIT},CHOOSE({index},{','.join(head)}),"
-            f"{_choose(f'{index}-{_CHOOSE_LIMIT}', rest)})")
 
 
 # --- the writer -------------------------------------------------------------------------------
@@ -277,7 +211,7 @@ class _Writer:
     def validate(self, sheet: Worksheet, table: Table, last_row: int) -> None:
         """Dropdowns and type checks on every data row; Excel extends them as the table grows."""
         _ = self._
-        clients = f'=INDIRECT("{_column(CLIENTS, CLIENTS.column("name").header)}")'
+        clients = f'=INDIRECT("{column_ref(CLIENTS, CLIENTS.column("name").header)}")'
         kpi_codes = f"={LISTS_SHEET}!$A$2:$A${self.listed + 1}"
         for c, column in enumerate(table.columns):
             if column.kind is Kind.LOCALE:
@@ -350,23 +284,23 @@ class _Writer:
     def goal_formulas(self) -> list[tuple[str, str, str, object]]:
         """The computed Goals columns: (header, help, formula, format)."""
         _ = self._
-        g = {c.key: _this_row(GOALS, c.header) for c in GOALS.columns}
+        g = {c.key: this_row_ref(GOALS, c.header) for c in GOALS.columns}
         total_headers = [f"{_('Total')} {k}" for k in range(1, self.measure_slots + 1)]
-        goal_target, actual = _this_row(GOALS, _("Goal target")), _this_row(GOALS, _(ACTUAL))
-        kpi_row = f"MATCH({g['kpi']},{_column(KPI_LIST, 'Code')},0)"
+        goal_target, actual = this_row_ref(GOALS, _("Goal target")), this_row_ref(GOALS, _(ACTUAL))
+        kpi_row = f"MATCH({g['kpi']},{column_ref(KPI_LIST, 'Code')},0)"
         data_to = f"MIN({g['end']},{AS_OF_NAME})"
-        where = _where(g["client"], g["channel"])
+        where = where_criteria(g["client"], g["channel"])
         blank_row = f'OR({g["client"]}="",{g["kpi"]}="",{g["start"]}="",{g["end"]}="")'
         totals = []
         for k, header in enumerate(total_headers, start=1):
-            measure = f"INDEX({_column(KPI_LIST, f'Measure {k}')},{kpi_row})"
-            rule = f"INDEX({_column(KPI_LIST, f'Rule {k}')},{kpi_row})"
+            measure = f"INDEX({column_ref(KPI_LIST, f'Measure {k}')},{kpi_row})"
+            rule = f"INDEX({column_ref(KPI_LIST, f'Rule {k}')},{kpi_row})"
             column = f'INDIRECT("{ACTUALS.name}["&{measure}&"]")'
-            formula = f'=IF({blank_row},"",IFERROR({_total(column, rule, where, g["start"], data_to)},""))'
+            formula = f'=IF({blank_row},"",IFERROR({total_formula(column, rule, where, g["start"], data_to)},""))'
             totals.append((header, _("Helper: the total of the KPI's measure {number} over the goal's window.")
                            .format(number=k), formula, None))
         branches = [
-            _expression(kpi, lambda k, _m: _this_row(GOALS, total_headers[k])) if kpi.measures else '""'
+            excel_expression(kpi, lambda k, _m: this_row_ref(GOALS, total_headers[k])) if kpi.measures else '""'
             for kpi in [*KPIS.values(), *self.custom_kpis]]
         status_args = f"{actual},{goal_target},{g['start']},{g['end']},{AS_OF_NAME},{g['kpi']}"
         when_known = f'IF(OR({actual}="",{goal_target}=""),"",'
@@ -382,7 +316,7 @@ class _Writer:
             (_(ACTUAL),
              _("The KPI for this client (and channel) from Start to End, or to the latest data if "
                "sooner. Plain Excel: works without the add-in."),
-             f'=IF({blank_row},"",IFERROR({_choose(kpi_row, branches)},""))', None),
+             f'=IF({blank_row},"",IFERROR({choose(kpi_row, branches)},""))', None),
             (_("Progress"), _("KPI_PROGRESS: the share of the way from the baseline to the target."),
              f"={when_known}KPI_PROGRESS({actual},{goal_target},{g['baseline']},{g['kpi']}))", percent),
             (_("Pace"),
@@ -489,7 +423,7 @@ class _Writer:
         sheet.write_string(0, 0, _("KPI dashboard"), self.fmt(bold=True, font_size=16))
         sheet.write_string(1, 0, _("Yellow cells are yours to change. The kpi_xl column needs the add-in "
                                    "(xlwings: Import Functions); the plain Excel column works everywhere."))
-        as_of = f'=IF(COUNT({_actuals("date")})=0,"",MAX({_actuals("date")}))'
+        as_of = f'=IF(COUNT({actuals_ref("date")})=0,"",MAX({actuals_ref("date")}))'
         if period is None:  # the last complete month of the data, following it as rows are added
             start, end = (f'=IFERROR(EOMONTH({AS_OF_NAME}+1,-2)+1,"")', f'=IFERROR(EOMONTH({AS_OF_NAME}+1,-1),"")')
         else:
@@ -507,7 +441,7 @@ class _Writer:
             name = AS_OF_NAME if key is None else _DASH[key]
             self.wb.define_name(name, f"='{DASHBOARD_SHEET}'!$B${r + 1}")
         sheet.data_validation(3, 1, 3, 1, {
-            "validate": "list", "source": f'=INDIRECT("{_column(CLIENTS, CLIENTS.column("name").header)}")'})
+            "validate": "list", "source": f'=INDIRECT("{column_ref(CLIENTS, CLIENTS.column("name").header)}")'})
         sheet.data_validation(5, 1, 6, 1, {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1)})
 
         top = DASHBOARD_KPI_ROW
@@ -517,7 +451,7 @@ class _Writer:
             sheet.write_string(top, c, head, bold)
         sheet.write_string(top, totals_col - 1, _("Actuals column"), bold)
         sheet.write_string(top, totals_col, _("Total"), bold)
-        where = _where(_DASH["client"], _DASH["channel"])
+        where = where_criteria(_DASH["client"], _DASH["channel"])
         cells = {}
         # The built-in measures, then the workbook's own (Custom KPIs sheet), each with its Actuals column.
         columns = [(name, ACTUALS.column(name).header, measure.aggregation) for name, measure in MEASURES.items()]
@@ -525,7 +459,7 @@ class _Writer:
                     for key, (header, _description) in self.data.custom_measures.items()]
         for r, (name, header, aggregation) in enumerate(columns, start=top + 1):
             sheet.write_string(r, totals_col - 1, header)
-            formula = _total(_column(ACTUALS, header), aggregation, where, _DASH["start"], _DASH["end"])
+            formula = total_formula(column_ref(ACTUALS, header), aggregation, where, _DASH["start"], _DASH["end"])
             number = "#,##0.00" if name in _MONEY else "#,##0"
             sheet.write_formula(r, totals_col, f"={formula}", self.fmt(num_format=number), "")
             cells[name] = xlsxwriter.utility.xl_rowcol_to_cell(r, totals_col, row_abs=True, col_abs=True)
@@ -544,7 +478,7 @@ class _Writer:
                 guard = ",".join(f'{cell}=""' for cell in dict.fromkeys(operands))
                 sheet.write_formula(r, 3, f'=IF(OR({guard}),"",{kpi.function_name}({",".join(operands)}))',
                                     number, "")
-            plain = _expression(kpi, lambda _k, measure: cells[measure])
+            plain = excel_expression(kpi, lambda _k, measure: cells[measure])
             sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
             sheet.write_string(r, 5, kpi.formula_text(label))
         formula_of = (f"INDEX({CUSTOM_KPIS.name}[{CUSTOM_KPIS.column('formula').header}],MATCH({{0}},"
@@ -560,7 +494,7 @@ class _Writer:
             guard = ",".join(f'{cell}=""' for cell in dict.fromkeys(operands))
             sheet.write_formula(r, 3, f'=IF(OR({guard}),"",KPI_CUSTOM({formula_of.format(code_cell)},'
                                       f'{",".join(operands)}))', number, "")
-            plain = _expression(kpi, lambda _k, measure: cells[measure])
+            plain = excel_expression(kpi, lambda _k, measure: cells[measure])
             sheet.write_formula(r, 4, f'=IFERROR({plain},"")', number, "")
             sheet.write_string(r, 5, kpi.formula_text())
         for c, width in enumerate((25, 32, 14, 16, 16, 44, 3, 22, 16)):
