@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.core.errors import KpiError
-from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.core.periods import period_argument, report_month
 from kpi_xl.terminal import shown, shown_error
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
@@ -41,7 +41,7 @@ _LEDGER_HELP = ("the delivery ledger (default: the sender's, in the user's data 
 
 def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
-    parser.add_argument("--period", metavar="YYYY-MM",
+    parser.add_argument("--period", type=period_argument, metavar="YYYY-MM",
                         help="the month to send (default: the workbook's report period, else the last complete month)")
     parser.add_argument("--only", action="append", default=[], metavar="CLIENT",
                         help="send to this client only (repeat for several)")
@@ -75,7 +75,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
-    parser.add_argument("--period", metavar="YYYY-MM", help="only this month")
+    parser.add_argument("--period", type=period_argument, metavar="YYYY-MM", help="only this month")
     parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
     parser.add_argument("--from", dest="from_address", metavar="ADDRESS",
                         help="the sender whose ledger to show (default: the workbook's)")
@@ -114,7 +114,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 raise WorkbookInvalid(parsed.problems)
             workbook = parsed.data
             failed = {name: [str(p) for p in problems] for name, problems in parsed.failed.items()}
-        period = _period(args.period, workbook, today)
+        period = report_month(args.period, workbook.settings.report_period, today)
         as_of = check_period(workbook, period, today, partial=args.partial)
         try:
             refuse_placeholder(workbook.settings)
@@ -170,12 +170,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     if not path.is_file():
         print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
         return 0
-    try:
-        period = str(Month.parse(args.period)) if args.period else None
-    except ValueError as error:
-        from kpi_xl.delivery.config import DeliveryError
-
-        raise DeliveryError(str(error)) from None
+    period = str(args.period) if args.period else None
     with _open_ledger(path) as ledger:
         entries = ledger.entries(period)
         rows = [[e.client, e.period, e.recipient, _shown_state(ledger, e), _local(e.sent_at or e.updated_at),
@@ -213,19 +208,6 @@ def _history_ledger(args: argparse.Namespace) -> Path:
             return legacy
         raise
     return sender_ledger_path(mailbox, os.environ)
-
-
-def _period(text: str | None, workbook: WorkbookData, today: dt.date) -> Month:
-    from kpi_xl.delivery.config import DeliveryError
-
-    if text is None and workbook.settings.report_period:
-        text = workbook.settings.report_period
-    if text is None:
-        return last_complete_month(today)
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise DeliveryError(str(error)) from None
 
 
 def _open_ledger(path: Path) -> Ledger:
