@@ -85,7 +85,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
              workbook: WorkbookData | None = None, environ: Mapping[str, str] | None = None,
              ssl_context: ssl.SSLContext | None = None, now: Callable[[], dt.datetime] | None = None,
              sleep: Callable[[float], None] = time.sleep, retry: RetryPolicy | None = None,
-             headlines: Mapping[str, Mapping[str, str]] | None = None) -> int:
+             email_figures: Mapping[str, Mapping[str, str]] | None = None) -> int:
     """Runs ``kpi-xl send``. ``workbook`` is read from ``args.workbook`` unless given."""
     import sqlite3
 
@@ -124,7 +124,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             refusal = str(error)  # the drafts are still written, to preview; the run still fails
         options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
         config = resolve_smtp(options, workbook.settings, environ=environ)
-        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {}, failed,
+        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), email_figures or {}, failed,
                       args.include_empty, as_of)
         progress = _Progress(err)
         if args.dry_run:
