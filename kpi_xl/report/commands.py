@@ -36,8 +36,8 @@ def _seconds(text: str) -> float:
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("--client", default=None, help="only this client (default: every client)")
-    parser.add_argument("--period", type=period_argument, default=None,
-                        help="YYYY-MM (default: Settings report_period, else the last complete month)")
+    parser.add_argument("--period", type=period_argument, default=None, metavar="YYYY-MM",
+                        help="the month (default: the workbook's report period, else the last complete month)")
     parser.add_argument("--locale", default=None,
                         help="en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN (default: each client's own)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default: the workbook's)")
