@@ -26,7 +26,7 @@ from pathlib import Path
 from kpi_xl.core.periods import Month
 from kpi_xl.demo import demo_data, write_demo
 from kpi_xl.report.api import render_report_pdf, report_html
-from kpi_xl.report.pool import render_job, report_pool
+from kpi_xl.report.pool import render_slice, report_pool
 from kpi_xl.report.render import STYLESHEET, report_dir
 from kpi_xl.report.slice import client_slice
 
@@ -100,10 +100,10 @@ def throughput(data, reports: int, workers: int) -> None:
     jobs = [(slices[clients[i % len(clients)]], clients[i % len(clients)], PERIOD, None) for i in range(reports)]
     with report_pool(workers) as pool:
         start = time.perf_counter()
-        list(pool.map(render_job, *zip(*jobs[:workers * 2], strict=True)))  # start and warm every worker
+        list(pool.map(render_slice, *zip(*jobs[:workers * 2], strict=True)))  # start and warm every worker
         warm_up = time.perf_counter() - start
         start = time.perf_counter()
-        results = list(pool.map(render_job, *zip(*jobs, strict=True)))
+        results = list(pool.map(render_slice, *zip(*jobs, strict=True)))
         elapsed = time.perf_counter() - start
         rss = list(pool.map(_peak_rss_mb, range(workers * 4)))
     per_minute = len(results) / elapsed * 60

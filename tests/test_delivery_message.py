@@ -65,7 +65,7 @@ def test_subject_is_in_the_clients_language(locale, subject):
 
 @pytest.mark.each_locale
 def test_message_has_text_html_and_the_pdf(locale):
-    message = _parsed(_letter(locale, headline={"CPA": "12,50 €", "ROAS": "4,2"}))
+    message = _parsed(_letter(locale, figures={"CPA": "12,50 €", "ROAS": "4,2"}))
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     month = month_label(OCTOBER, locale)
@@ -89,7 +89,7 @@ def test_message_headers():
     assert all(len(line) <= 78 for line in message_bytes(compose(_letter(), date=DATE)).split(b"\r\n"))
 
 
-def test_message_without_headline_figures_reads_well():
+def test_message_without_figures_reads_well():
     text = _parsed(_letter("en_US")).get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Key figures" not in text
     assert "\n\n\n" not in text and text.startswith("Hello,\n\n")
@@ -142,7 +142,7 @@ def test_a_line_break_in_a_client_name_cannot_add_a_header():
 
 
 def test_html_escapes_what_comes_from_the_workbook():
-    html = _parsed(_letter("en_US", client="<b>Acme</b>", headline={"<i>CPA</i>": "<script>"})).get_body(("html",))
+    html = _parsed(_letter("en_US", client="<b>Acme</b>", figures={"<i>CPA</i>": "<script>"})).get_body(("html",))
     content = html.get_content()
     assert "&lt;b&gt;Acme&lt;/b&gt;" in content and "<script>" not in content and "<i>" not in content
 

@@ -24,6 +24,7 @@ from smtp_server import (
     send,
 )
 
+from kpi_xl import cli
 from kpi_xl.cli.send import add_history_arguments, run_history, run_send
 from kpi_xl.delivery.ledger import Ledger
 from kpi_xl.delivery.rendering import render_report
@@ -402,7 +403,6 @@ def test_an_unreachable_server_stops_the_run_and_loses_nothing(tmp_path, workboo
         (("--period", "2026-07"), None, "no client has Actuals rows in 2026-07: nothing to report"),
         (("--period", "2026-11"), None, "2026-11 has not ended (today is 2026-11-02)"),
         (("--period", "2027-01"), None, "2027-01 has not begun (today is 2026-11-02)"),
-        (("--period", "2026-13"), None, "period must be YYYY-MM, got '2026-13'"),
         (("--only", "Nobody"), None, "no client named 'Nobody' in the workbook"),
     ],
 )
@@ -412,6 +412,16 @@ def test_period_and_client_selection(tmp_path, extra, period, message):
         assert status == 1 and err.startswith(f"kpi-xl: {message}")
     else:
         assert status == 0 and (tmp_path / f"c_emails_{period}" / f"Acme_{period}.eml").is_file()
+
+
+@pytest.mark.parametrize("command", ["report", "send", "history"])
+def test_a_bad_period_is_the_same_usage_error_in_every_command(tmp_path, command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([command, str(tmp_path / "c.xlsx"), "--period", "2026-13"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.endswith("error: argument --period: period must be YYYY-MM, got '2026-13'\n")
+    assert not (tmp_path / "c.xlsx").exists() and list(tmp_path.iterdir()) == []
 
 
 def test_history_shows_the_ledger(tmp_path, workbook):

@@ -83,23 +83,23 @@ def _html_part(letter: Letter) -> str:
     return BytesParser(policy=policy.default).parsebytes(raw).get_body(("html",)).get_content()
 
 
-def _letter(locale: str, client: str, headline: dict[str, str], agency: str = "Northwind Agency") -> Letter:
+def _letter(locale: str, client: str, figures: dict[str, str], agency: str = "Northwind Agency") -> Letter:
     recipients, _ = check_recipients(Client(client, ("team@example.com",), locale, "EUR",
                                             email_sources=("Clients!B2",)))
     return Letter(client=client, locale=locale, period=PERIOD, recipients=recipients,
                   sender=Address("Northwind Agency", "reports", "agency.example"), agency=agency,
-                  pdf=b"%PDF-1.7\n", headline=headline)
+                  pdf=b"%PDF-1.7\n", figures=figures)
 
 
 @cache
 def _real_email(locale: str) -> str:
-    """The e-mail of the test workbook's client with its real headline figures."""
+    """The e-mail of the test workbook's client with its real figures."""
     return _html_part(_letter(locale, CLIENT, email_figures(make_workbook(locale), CLIENT, PERIOD)))
 
 
 def _stress_email() -> str:
     """Everything long at once: a long client and agency, big amounts, a long unbroken word."""
-    headline = {
+    figures = {
         "Metas": "12 metas atingidas, 3 metas no caminho certo, 2 metas em risco, 1 meta fora do rumo",
         "Receita": "R$\u00a01.234.567.890,12",  # Babel joins the sign and the amount: no break
         "Custo": "R$\u00a0987.654.321,98",
@@ -107,7 +107,7 @@ def _stress_email() -> str:
         "Dados até": "31 de outubro de 2026",
     }
     return _html_part(_letter("pt_BR", "Przedsiębiorstwo Handlowo-Usługowe Zielony Ogród Nieruchomości Sp. z o.o.",
-                              headline, agency="Agência-de-Marketing-Digital-Internacional-Supercalifragilística"))
+                              figures, agency="Agência-de-Marketing-Digital-Internacional-Supercalifragilística"))
 
 
 @pytest.mark.parametrize("width", [390, 800])

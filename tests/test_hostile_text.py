@@ -42,10 +42,12 @@ def test_a_period_out_of_range_on_the_command_line_is_an_argument_error(workbook
     assert "Traceback" not in err and ("0000-01" in err)
 
 
-def test_send_with_period_0000_01_is_a_located_error(tmp_path):
-    status, _, err = send(make_workbook([("Acme", ["a@acme.example"], "en_US")]), tmp_path / "c.xlsx",
-                            "--dry-run", "--period", "0000-01", *FAST)
-    assert status == 1 and "period must be a month from 1901-01 to 9998-12, got '0000-01'" in err
+def test_send_with_period_0000_01_is_an_argument_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        send(make_workbook([("Acme", ["a@acme.example"], "en_US")]), tmp_path / "c.xlsx",
+             "--dry-run", "--period", "0000-01", *FAST)
+    assert stopped.value.code == 2
+    assert "argument --period: period must be a month from 1901-01 to 9998-12, got '0000-01'" in capsys.readouterr().err
 
 
 def test_a_paragraph_separator_in_the_commentary_renders(workbook_file):

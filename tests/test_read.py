@@ -14,6 +14,7 @@ from workbook_factory import ErrorValue, Formula, SheetSpec, actuals_row, fake_b
 
 from kpi_xl import cli
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
+from kpi_xl.core.periods import Month
 from kpi_xl.i18n import translator
 from kpi_xl.workbook import locate, parse, read_file, settings, values
 from kpi_xl.workbook.problems import ERROR, WARNING
@@ -50,7 +51,7 @@ def expected_data(source: str) -> WorkbookData:
         {"date": D(2026, 9, 2), "client": "Cafe Sol", "channel": "Social", "campaign": "2026", "engagements": 40,
          "reach": 7000},
     ])
-    settings = Settings(agency_name="Northwind Digital", default_locale="pt_BR", report_period="2026-09",
+    settings = Settings(agency_name="Northwind Digital", default_locale="pt_BR", report_period=Month(2026, 9),
                         on_track_min=0.9, smtp_port=587, smtp_security="starttls",
                         from_address="reports@northwind.example")
     return WorkbookData(clients, goals, actuals, settings, source)

@@ -14,7 +14,7 @@ from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.tracking import Status
 from kpi_xl.i18n import translator
-from kpi_xl.report.api import headline_figures
+from kpi_xl.report.api import month_figures
 from kpi_xl.report.context import build_report, goals_csv
 from kpi_xl.report.format import normalize_spaces
 
@@ -37,7 +37,7 @@ def test_counts_wins_and_risks_in_words():
     assert [(c.key, c.text) for c in report.counts] == [
         ("achieved", "2 goals achieved"), ("on_track", "1 goal on track"), ("at_risk", "No goal at risk"),
         ("off_track", "1 goal off track")]  # no "0 goals missed": it says nothing
-    assert report.headline == "This report follows 4 goals."
+    assert report.summary_sentence == "This report follows 4 goals."
     # Achieved first, by pace: CPA travelled 1.00 of the 0.80 from 10 to 9.20 (1.25); conversions 1,234 /
     # 1,200 = 1.03.
     assert report.wins == ("Cost per acquisition (CPA) – Search: target of $9.20 reached ($9.00).",
@@ -55,7 +55,7 @@ def _with_statuses(locale, statuses):
 
 
 @pytest.mark.parametrize(
-    ("n", "achieved", "headline"),
+    ("n", "achieved", "sentence"),
     [
         (1, "1 cel osiągnięty", "Raport obejmuje 1 cel."),
         (2, "2 cele osiągnięte", "Raport obejmuje 2 cele."),
@@ -64,10 +64,10 @@ def _with_statuses(locale, statuses):
         (22, "22 cele osiągnięte", "Raport obejmuje 22 cele."),
     ],
 )
-def test_polish_has_three_plural_forms(n, achieved, headline):
+def test_polish_has_three_plural_forms(n, achieved, sentence):
     report = _with_statuses("pl_PL", [Status.ACHIEVED] * n)
     assert report.counts[0].text == achieved
-    assert report.headline == headline
+    assert report.summary_sentence == sentence
 
 
 @pytest.mark.parametrize(
@@ -185,8 +185,8 @@ def test_goals_csv_is_machine_readable_and_formula_safe():
      ("es_ES", "12.345,50 €", "1234", "Este informe hace seguimiento de 4 objetivos."),
      ("vi_VN", "12.346 ₫", "1.234", "Báo cáo này theo dõi 4 mục tiêu.")],
 )
-def test_headline_figures_for_the_email(locale, revenue, conversions, goals):
-    figures = headline_figures(make_workbook(locale), CLIENT, PERIOD)
+def test_month_figures_for_the_email(locale, revenue, conversions, goals):
+    figures = month_figures(make_workbook(locale), CLIENT, PERIOD)
     assert normalize_spaces(figures["revenue"]) == revenue
     assert figures["conversions"] == conversions
     assert figures["goals"] == goals
@@ -195,7 +195,7 @@ def test_headline_figures_for_the_email(locale, revenue, conversions, goals):
 
 def test_unknown_client_names_the_sheet():
     with pytest.raises(WorkbookError, match=r"Clients: no client named 'Nobody' \(clients: Acme Gardens\)"):
-        headline_figures(make_workbook(), "Nobody", PERIOD)
+        month_figures(make_workbook(), "Nobody", PERIOD)
 
 
 def test_a_long_client_name_is_shortened_in_the_footer_only():

@@ -108,7 +108,7 @@ def test_no_demo_summary_reads_more_than_100_percent(locale, period, as_of):
     seen = 0
     for client in data.clients:
         report = build_report(data, client, period, locale, evaluate_goals(data, as_of, client), as_of=as_of)
-        texts = [report.headline, *(c.text for c in report.counts), *report.wins, *report.risks,
+        texts = [report.summary_sentence, *(c.text for c in report.counts), *report.wins, *report.risks,
                  *(g.progress for g in report.goals)]
         seen += len(report.wins) + len(report.risks)
         for text in texts:

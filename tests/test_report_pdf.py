@@ -198,13 +198,14 @@ def test_status_colours_in_the_stylesheet_match_the_charts():
 
 
 def test_pdf_and_email_figures_come_from_one_evaluation_of_the_goals(monkeypatch):
-    from kpi_xl.report import api
+    from kpi_xl.report import api, prepared
 
     data = make_workbook()
     calls = []
-    real = api.evaluate_goals
-    monkeypatch.setattr(api, "evaluate_goals", lambda *a, **k: calls.append(a) or real(*a, **k))
-    pdf, figures = api.render_report_with_figures(data, CLIENT, PERIOD)
+    real = prepared.evaluate_goals
+    monkeypatch.setattr(prepared, "evaluate_goals", lambda *a, **k: calls.append(a) or real(*a, **k))
+    report = api.PreparedReport.prepare(data, CLIENT, PERIOD)
+    pdf, figures = report.pdf(), report.email_figures()
     assert len(calls) == 1
     assert figures == api.email_figures(data, CLIENT, PERIOD)
     assert CLIENT in pdf_text(pdf)

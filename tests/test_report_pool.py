@@ -61,6 +61,22 @@ def test_locale_override_and_one_client_in_process(tmp_path):
     assert "Este relatório acompanha 4 metas." in pdf_text(path.read_bytes())
 
 
+def test_each_client_is_sliced_once_and_its_goals_evaluated_once(tmp_path, monkeypatch):
+    from kpi_xl.report import pool, prepared
+
+    calls = []
+
+    def counted(real, name):
+        return lambda *a, **k: calls.append((name, a[1] if name == "slice" else a[2])) or real(*a, **k)
+
+    monkeypatch.setattr(pool, "client_slice", counted(pool.client_slice, "slice"))
+    monkeypatch.setattr(prepared, "client_slice", counted(prepared.client_slice, "slice"))
+    monkeypatch.setattr(prepared, "evaluate_goals", counted(prepared.evaluate_goals, "goals"))
+    (path,) = write_reports(two_clients(), PERIOD, tmp_path, client="Bistro / Sol", workers=1)
+    assert sorted(calls) == [("goals", "Bistro / Sol"), ("slice", "Bistro / Sol")]
+    assert "Bistro / Sol" in pdf_text(path.read_bytes())
+
+
 def test_a_slice_renders_like_the_whole_workbook():
     from kpi_xl.core.goals import evaluate_goals
     from kpi_xl.report.context import build_report

@@ -16,38 +16,22 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
+from kpi_xl.cli.arguments import period_argument, seconds_argument
 from kpi_xl.cli.terminal import shown
-from kpi_xl.core.errors import WorkbookError
-from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.core.periods import report_month
 from kpi_xl.workbook.problems import Problem
 
-__all__ = ["add_report_arguments", "print_notes", "report_period", "run", "run_report"]
+__all__ = ["add_report_arguments", "print_notes", "run", "run_report"]
 
 HELP = "write one PDF report per client"
 
-
-def _period(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= 86_400:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
-    return seconds
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("--client", default=None, help="only this client (default: every client)")
-    parser.add_argument("--period", type=_period, default=None,
-                        help="YYYY-MM (default: Settings report_period, else the last complete month)")
+    parser.add_argument("--period", type=period_argument, default=None, metavar="YYYY-MM",
+                        help="the month (default: the workbook's report period, else the last complete month)")
     parser.add_argument("--locale", default=None,
                         help="en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN (default: each client's own)")
     parser.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default: the workbook's)")
@@ -61,22 +45,8 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
                         help="allow a month that has not ended: the report says it is in progress")
     parser.add_argument("--include-empty", action="store_true",
                         help="also report clients with no Actuals rows in the month (skipped by default)")
-    parser.add_argument("--render-timeout", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--render-timeout", type=seconds_argument, default=None, metavar="SECONDS",
                         help="stop if a report takes longer to render (default: 120, as in send)")
-
-
-def report_period(setting: str | None, today: dt.date) -> Month:
-    """The month to report: the workbook's ``report_period`` setting, else the last complete month.
-
-    >>> report_period(None, dt.date(2026, 11, 22)), report_period("2026-08", dt.date(2026, 11, 22))
-    (Month(2026, 10), Month(2026, 8))
-    """
-    if not setting:
-        return last_complete_month(today)
-    try:
-        return Month.parse(setting)
-    except ValueError as error:
-        raise WorkbookError("Settings", "report_period", str(error)) from None
 
 
 def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextIO | None = None) -> int:
@@ -91,7 +61,7 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     locale = resolve_locale(args.locale) if args.locale else None  # a bad locale fails before the reading
     parsed = read_by_client(args.workbook)
     print_notes(parsed.problems, err)
-    period = args.period or report_period(parsed.data.settings.report_period if parsed.data else None, today)
+    period = report_month(args.period, parsed.data.settings.report_period if parsed.data else None, today)
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
     outcomes = write_batch(parsed, period, folder, today=today, only=[args.client] if args.client else (),
                            locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from kpi_xl.cli.arguments import period_argument, seconds_argument
 from kpi_xl.cli.terminal import shown, shown_error
 from kpi_xl.core.errors import KpiError
-from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.core.periods import report_month
 
 if TYPE_CHECKING:  # the rest loads when a command runs: building the parser stays cheap for every command
     import ssl
@@ -45,7 +46,7 @@ _LEDGER_HELP = ("the delivery ledger (default: the sender's, in the user's data 
 
 def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
-    parser.add_argument("--period", metavar="YYYY-MM",
+    parser.add_argument("--period", type=period_argument, metavar="YYYY-MM",
                         help="the month to send (default: the workbook's report period, else the last complete month)")
     parser.add_argument("--only", action="append", default=[], metavar="CLIENT",
                         help="send to this client only (repeat for several)")
@@ -62,7 +63,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
                         help="allow a month that has not ended: the report says it is in progress")
     parser.add_argument("--include-empty", action="store_true",
                         help="also send to clients with no Actuals rows in the month (skipped by default)")
-    parser.add_argument("--render-timeout", type=_seconds, metavar="SECONDS",
+    parser.add_argument("--render-timeout", type=seconds_argument, metavar="SECONDS",
                         help="give up a report that takes longer to render and go on with the others "
                              "(default 120; not with --workers 0)")
     smtp = parser.add_argument_group(
@@ -79,7 +80,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
-    parser.add_argument("--period", metavar="YYYY-MM", help="only this month")
+    parser.add_argument("--period", type=period_argument, metavar="YYYY-MM", help="only this month")
     parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
     parser.add_argument("--from", dest="from_address", metavar="ADDRESS",
                         help="the sender whose ledger to show (default: the workbook's)")
@@ -103,7 +104,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
              workbook: WorkbookData | None = None, environ: Mapping[str, str] | None = None,
              ssl_context: ssl.SSLContext | None = None, now: Callable[[], dt.datetime] | None = None,
              sleep: Callable[[float], None] = time.sleep, retry: RetryPolicy | None = None,
-             headlines: Mapping[str, Mapping[str, str]] | None = None) -> int:
+             email_figures: Mapping[str, Mapping[str, str]] | None = None) -> int:
     """Runs ``kpi-xl send``. ``workbook`` is read from ``args.workbook`` unless given."""
     import sqlite3
 
@@ -132,7 +133,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 raise WorkbookInvalid(parsed.problems)
             workbook = parsed.data
             failed = {name: [str(p) for p in problems] for name, problems in parsed.failed.items()}
-        period = _period(args.period, workbook, today)
+        period = report_month(args.period, workbook.settings.report_period, today)
         as_of = check_period(workbook, period, today, partial=args.partial)
         try:
             refuse_placeholder(workbook.settings)
@@ -142,7 +143,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             refusal = str(error)  # the drafts are still written, to preview; the run still fails
         options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
         config = resolve_smtp(options, workbook.settings, environ=environ)
-        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), headlines or {}, failed,
+        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), email_figures or {}, failed,
                       args.include_empty, as_of)
         progress = _Progress(err)
         if args.dry_run:
@@ -188,12 +189,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     if not path.is_file():
         print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
         return 0
-    try:
-        period = str(Month.parse(args.period)) if args.period else None
-    except ValueError as error:
-        from kpi_xl.delivery.config import DeliveryError
-
-        raise DeliveryError(str(error)) from None
+    period = str(args.period) if args.period else None
     with _open_ledger(path) as ledger:
         entries = ledger.entries(period)
         rows = [[e.client, e.period, e.recipient, _shown_state(ledger, e), _local(e.sent_at or e.updated_at),
@@ -233,19 +229,6 @@ def _history_ledger(args: argparse.Namespace) -> Path:
     return sender_ledger_path(mailbox, os.environ)
 
 
-def _period(text: str | None, workbook: WorkbookData, today: dt.date) -> Month:
-    from kpi_xl.delivery.config import DeliveryError
-
-    if text is None and workbook.settings.report_period:
-        text = workbook.settings.report_period
-    if text is None:
-        return last_complete_month(today)
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise DeliveryError(str(error)) from None
-
-
 def _open_ledger(path: Path) -> Ledger:
     import sqlite3
 
@@ -264,16 +247,6 @@ def _shown_state(ledger: Ledger, entry: Entry) -> str:
         return "unknown" if entry.state == "sending" else "interrupted"
     return entry.state
 
-
-def _seconds(text: str) -> float:
-    """An option's number of seconds, above 0."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
-    return seconds
 
 
 def _local(timestamp: float) -> str:

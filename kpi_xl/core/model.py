@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import MEASURES, Aggregation, Kpi, get
 
 __all__ = ["Actuals", "Client", "Goal", "Settings", "WorkbookData"]
@@ -70,7 +71,7 @@ class Settings:
     agency_name: str = "kpi_xl"
     brand_colour: str = "#1F4E79"
     default_locale: str = "en_US"
-    report_period: str | None = None          # "YYYY-MM"; None: the last complete month
+    report_period: Month | None = None        # None: the last complete month (core.periods.report_month)
     on_track_min: float = 0.95                 # pace >= 95 % of expected: on track
     at_risk_min: float = 0.85                  # 85 % to 95 %: at risk; below: off track
     baseline_method: str = "previous_3_months"  # or "same_period_last_year"

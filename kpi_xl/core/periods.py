@@ -7,6 +7,14 @@
 Month(2026, 10)
 >>> last_complete_month(dt.date(2026, 11, 30))     # the month is not over until its last day is
 Month(2026, 10)
+
+Which month a report covers is one rule, the same for ``report``, ``send`` and the Excel button:
+
+>>> today = dt.date(2026, 11, 22)
+>>> report_month(Month(2026, 7), Month(2026, 8), today), report_month(None, Month(2026, 8), today)
+(Month(2026, 7), Month(2026, 8))
+>>> report_month(None, None, today)
+Month(2026, 10)
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["Month", "date_from_text", "days_between", "excel_serial_date", "last_complete_month", "shift_year"]
+__all__ = ["Month", "date_from_text", "days_between", "excel_serial_date", "last_complete_month",
+           "report_month", "shift_year"]
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LAST_SERIAL = 2958465            # 9999-12-31
@@ -84,6 +93,12 @@ class Month:
 def last_complete_month(today: dt.date) -> Month:
     """The newest month that ended before ``today``."""
     return Month.of(today) - 1
+
+
+def report_month(chosen: Month | None, setting: Month | None, today: dt.date) -> Month:
+    """The month to report: the one asked for (``--period``), else the workbook's ``report_period``
+    setting, else the last complete month before ``today``."""
+    return chosen or setting or last_complete_month(today)
 
 
 def days_between(start: dt.date, end: dt.date) -> int:

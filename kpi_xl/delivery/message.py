@@ -64,7 +64,7 @@ class Letter:
     agency: str
     pdf: bytes
     copy: int = 1
-    headline: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, str] = field(default_factory=dict)  # the month's key figures: label -> value
     brand_colour: str = "#1F4E79"
 
 
@@ -104,7 +104,7 @@ def _texts(letter: Letter) -> tuple[str, str, str]:
         "client": " ".join(letter.client.split()),
         "month": month_label(letter.period, letter.locale),
         "agency": letter.agency,
-        "headline": list(letter.headline.items()),
+        "figures": list(letter.figures.items()),
         "language": letter.locale.replace("_", "-"),
         "colour": letter.brand_colour if _COLOUR.match(letter.brand_colour) else "#1F4E79",
     }

@@ -85,7 +85,7 @@ class Batch:
     workbook_path: Path
     period: Month
     only: tuple[str, ...] = ()
-    headlines: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # client -> label -> figure
+    email_figures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # client -> label -> figure
     failed: Mapping[str, Sequence[str]] = field(default_factory=dict)  # client -> its rows' errors: nothing sent
     include_empty: bool = False   # also send to clients with no Actuals rows in the period
     as_of: dt.date | None = None  # a day before the period's end: a partial report of a month in progress
@@ -155,12 +155,12 @@ def _renders(batch: Batch, todo: list[tuple[Client, list[Recipient]]], render: R
 
 def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: Address, rendered: Rendered,
             copy: int) -> Letter:
-    """The e-mail's content; headline figures from the renderer, else from the batch (tests, callers)."""
+    """The e-mail's content; its figures from the renderer, else from the batch (tests, callers)."""
     settings = batch.workbook.settings
     assert rendered.pdf is not None
-    headline = rendered.headline or batch.headlines.get(client.name, {})
+    figures = rendered.figures or batch.email_figures.get(client.name, {})
     return Letter(client.name, client.locale, batch.period, tuple(recipients), sender, settings.agency_name,
-                  rendered.pdf, copy, headline, settings.brand_colour)
+                  rendered.pdf, copy, figures, settings.brand_colour)
 
 
 def send_batch(batch: Batch, *, render: Renderer, ledger: Ledger, mailer: Mailer, resend: bool = False,

@@ -1,7 +1,7 @@
 """Reports rendered in a pool of processes, handed back in order, one failure never stopping the rest.
 
 The renderer is injected: any top-level function ``render(job: RenderJob)`` returning the PDF's bytes,
-or a :class:`ReportFile` with the e-mail's headline figures too (it must pickle, by reference, to
+or a :class:`ReportFile` with the e-mail's figures too (it must pickle, by reference, to
 run in another process). :func:`render_report` is the real one. The
 pool uses ``spawn`` on every platform: Windows has nothing else, and a forked child would inherit
 the caller's threads and open SMTP or SQLite handles.
@@ -70,27 +70,28 @@ class ReportFile:
     """A rendered report and the figures its e-mail quotes (translated label -> formatted value)."""
 
     pdf: bytes
-    headline: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, str] = field(default_factory=dict)
 
 
 Renderer = Callable[[RenderJob], "bytes | ReportFile"]
 
 
 def render_report(job: RenderJob) -> ReportFile:
-    """The real report and its headline figures, as the pool calls it (``kpi_xl.report``);
+    """The real report and its e-mail's figures, both from one prepared report, as the pool calls it;
     ``kpi-xl send`` passes this as ``render``. The one place that knows the report package's API.
 
     Each worker reads the workbook once and keeps it while the file is unchanged: reading it again
     for every client would cost a third of a second each.
     """
     from kpi_xl.core.periods import Month
-    from kpi_xl.report import render_report_with_figures
+    from kpi_xl.report import PreparedReport
 
     status = os.stat(job.workbook)
     data = _read_workbook(str(job.workbook), status.st_mtime_ns, status.st_size)
     period = Month.parse(job.period)
     as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
-    return ReportFile(*render_report_with_figures(data, job.client, period, job.locale, as_of=as_of))
+    prepared = PreparedReport.prepare(data, job.client, period, job.locale, as_of=as_of)
+    return ReportFile(prepared.pdf(), prepared.email_figures())
 
 
 @lru_cache(maxsize=2)
@@ -110,7 +111,7 @@ class Rendered:
     pdf: bytes | None
     error: str | None  # why there is no PDF, one line
     seconds: float
-    headline: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, str] = field(default_factory=dict)  # the e-mail's, when the renderer gave them
 
 
 # In a worker: where to say which job it starts (set by the pool's initializer).
@@ -136,11 +137,11 @@ def _render_here(render: Renderer, job: RenderJob, number: int | None = None) ->
     except Exception as error:
         message = " ".join(str(error).split()) or "no message"
         return Rendered(job, None, f"{type(error).__name__}: {message}", time.perf_counter() - start)
-    pdf, headline = (result.pdf, dict(result.headline)) if isinstance(result, ReportFile) else (result, {})
+    pdf, figures = (result.pdf, dict(result.figures)) if isinstance(result, ReportFile) else (result, {})
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
         return Rendered(job, None, f"the renderer returned no PDF ({bytes(pdf)[:16]!r})",
                         time.perf_counter() - start)
-    return Rendered(job, pdf, None, time.perf_counter() - start, headline)
+    return Rendered(job, pdf, None, time.perf_counter() - start, figures)
 
 
 class _Pool:

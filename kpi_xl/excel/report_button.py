@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.core.errors import KpiError
-from kpi_xl.core.periods import Month, last_complete_month
+from kpi_xl.core.periods import report_month
 from kpi_xl.core.registry import N_
 from kpi_xl.excel.sheet import as_text, show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
@@ -114,9 +114,7 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         show_rows(book, REPORTS_SHEET, result_rows(message, now, [error.fullname]), message)
         return
 
-    # The reader has checked report_period; blank means the last complete month.
-    setting = data.settings.report_period
-    period = Month.parse(setting) if setting else last_complete_month(now.date())
+    period = report_month(None, data.settings.report_period, now.date())
     try:
         outcomes = write_batch(parsed, period, folder, today=now.date())
     except PeriodError as error:

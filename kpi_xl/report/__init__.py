@@ -11,21 +11,21 @@ from importlib import import_module
 from typing import Any
 
 __all__ = [
+    "PreparedReport",
     "email_figures",
-    "headline_figures",
+    "month_figures",
     "render_client_pdf",
     "render_report_pdf",
-    "render_report_with_figures",
     "report_html",
     "write_reports",
 ]
 
 _HOMES = {
+    "PreparedReport": "kpi_xl.report.prepared",
     "email_figures": "kpi_xl.report.api",
-    "headline_figures": "kpi_xl.report.api",
+    "month_figures": "kpi_xl.report.api",
     "render_client_pdf": "kpi_xl.report.api",
     "render_report_pdf": "kpi_xl.report.api",
-    "render_report_with_figures": "kpi_xl.report.api",
     "report_html": "kpi_xl.report.api",
     "write_reports": "kpi_xl.report.pool",
 }

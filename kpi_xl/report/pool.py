@@ -32,7 +32,7 @@ from kpi_xl.lifeline import die_with_parent
 from kpi_xl.report.names import report_file_name
 from kpi_xl.report.slice import client_slice
 
-__all__ = ["RENDER_TIMEOUT", "RenderTimeoutError", "render_job", "report_file_name", "report_pool", "write_each",
+__all__ = ["RENDER_TIMEOUT", "RenderTimeoutError", "render_slice", "report_file_name", "report_pool", "write_each",
            "write_reports"]
 
 # Seconds one report may take to render, the same in `report`, `send` and the Excel button. A real one
@@ -44,14 +44,16 @@ class RenderTimeoutError(KpiError):
     """A report took longer than its time to render."""
 
 
-def render_job(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False,
-               review: bool = False, as_of: dt.date | None = None, timeout: float | None = None) -> bytes:
-    """One report from a workbook slice: the task a worker runs (top level, so it pickles). Past
-    ``timeout`` seconds it raises :class:`RenderTimeoutError` (where there is SIGALRM: Unix)."""
-    from kpi_xl.report.api import render_report_pdf
+def render_slice(data: WorkbookData, client: str, period: Month, locale: str | None, pdf_a: bool = False,
+                 review: bool = False, as_of: dt.date | None = None, timeout: float | None = None) -> bytes:
+    """One report's PDF from the client's slice of the workbook (:func:`client_slice`): the task a
+    worker runs (top level, so it pickles). Past ``timeout`` seconds it raises
+    :class:`RenderTimeoutError` (where there is SIGALRM: Unix)."""
+    from kpi_xl.report.prepared import PreparedReport
 
     def render() -> bytes:
-        return render_report_pdf(data, client, period, locale, pdf_a=pdf_a, review=review, as_of=as_of)
+        prepared = PreparedReport.from_slice(data, client, period, locale, review=review, as_of=as_of)
+        return prepared.pdf(pdf_a=pdf_a)
 
     if not timeout or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return render()
@@ -79,7 +81,7 @@ def render_job(data: WorkbookData, client: str, period: Month, locale: str | Non
 
 
 def report_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes for :func:`render_job` (also used by benchmarks/report.py)."""
+    """A pool of ``workers`` processes for :func:`render_slice` (also used by benchmarks/report.py)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=die_with_parent)
 
 
@@ -140,10 +142,10 @@ def write_each(
     jobs = [(client_slice(data, name), name, period, locales[name], pdf_a, review, as_of, timeout) for name in names]
     if workers <= 1 or len(jobs) <= 1:
         for name, job, path in zip(names, jobs, paths, strict=True):
-            yield name, path, _write(path, lambda job=job: render_job(*job))
+            yield name, path, _write(path, lambda job=job: render_slice(*job))
         return
     with report_pool(min(workers, len(jobs))) as pool:
-        futures: list[Future[bytes]] = [pool.submit(render_job, *job) for job in jobs]
+        futures: list[Future[bytes]] = [pool.submit(render_slice, *job) for job in jobs]
         try:
             for name, future, path in zip(names, futures, paths, strict=True):
                 yield name, path, _write(path, future.result)

@@ -7,7 +7,7 @@ force); a key given twice, or a value of the wrong type, is an error.
 >>> s = settings_from_rows([(3, "on_track_min", "90%"), (4, "Report period", dt.date(2026, 9, 1)),
 ...                         (5, "smtp_port", 587.0)], lambda *a: issues.append(a))
 >>> s.on_track_min, s.report_period, s.smtp_port, issues
-(0.9, '2026-09', 587, [])
+(0.9, Month(2026, 9), 587, [])
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _month(value: object) -> object:
         value = f"{value.year:04d}-{value.month:02d}"
     if type(value) is str:
         try:
-            return str(Month.parse(value))
+            return Month.parse(value)
         except ValueError:
             pass
     return _BAD
