@@ -24,11 +24,13 @@ from smtp_server import render_broken, send
 import kpi_xl
 from kpi_xl import cli
 from kpi_xl.cli.parser import build_parser
-from kpi_xl.cli.report import add_report_arguments, run_report
+from kpi_xl.cli.report import _summary_row, add_report_arguments, run_report
 from kpi_xl.core import registry
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
 from kpi_xl.delivery.ledger import Ledger
 from kpi_xl.excel import addin
+from kpi_xl.report.batch import ClientOutcome
+from kpi_xl.workbook.problems import ERROR, problem
 from kpi_xl.workbook.schema import GOALS
 from kpi_xl.workbook.template import write_workbook
 
@@ -258,6 +260,24 @@ def test_report_summary_names_the_reason_of_a_failed_client(report_book, tmp_pat
                     "\n"
                     "2026-10: written 0, skipped 0, failed 1\n")
     assert capsys.readouterr().err == "[1/1] Acme Gardens: failed 1\n"   # not a terminal: one line per client
+
+
+_A7 = problem("Actuals", 7, 1, ERROR, "date must be a date")
+_B9 = problem("Goals", 9, 2, ERROR, "KPI is required")
+
+
+@pytest.mark.parametrize(("outcome", "row"), [
+    (ClientOutcome("Acme", "written", (), Path("/r/Acme_2026-10_en_US.pdf")),
+     ["Acme", "written", str(Path("/r/Acme_2026-10_en_US.pdf"))]),
+    (ClientOutcome("Bolt", "failed", (_A7,), Path("/r/Bolt.pdf")),
+     ["Bolt", "failed", "Actuals!A7: date must be a date"]),
+    (ClientOutcome("Coda", "failed", (_A7, _B9)),
+     ["Coda", "failed", "Actuals!A7: date must be a date (+1 more, above)"]),
+    (ClientOutcome("Dune", "skipped", (problem("", 0, 0, ERROR, "no Actuals rows"),)),
+     ["Dune", "skipped", "no Actuals rows"]),
+])
+def test_a_summary_row_gives_the_file_or_the_first_reason(outcome, row):
+    assert _summary_row(outcome) == row
 
 
 # -- a closed pipe ---------------------------------------------------------------------------------
