@@ -385,3 +385,19 @@ def test_addin_status_on_linux_says_excel_is_not_here(monkeypatch, capsys):
     monkeypatch.setattr(sys, "platform", "linux")
     assert run("addin", "status")[0] == 1
     assert capsys.readouterr().err.startswith("kpi-xl: cannot install the Excel add-in on linux:")
+
+
+def test_addin_remove_while_excel_holds_the_file_says_to_quit_excel(windows, monkeypatch, capsys):
+    held = windows / "kpi_xl.xlam"
+    held.write_bytes(b"x")
+    unlink = Path.unlink
+
+    def locked(path: Path, missing_ok: bool = False) -> None:
+        if path == held:   # as Windows refuses to delete a file Excel has open
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", locked)
+    assert run("addin", "remove") == (1, "")
+    assert capsys.readouterr().err == f"kpi-xl: {held}: permission denied: quit Excel and try again\n"
+    assert held.exists()
