@@ -154,7 +154,12 @@ def test_cli_defaults_last_complete_month_the_clients_locale_next_to_the_workboo
     out = io.StringIO()
     assert run_report(_args(str(workbook), "--workers", "1"), out, today=dt.date(2026, 11, 15)) == 0
     expected = workbook.parent / "Acme-Gardens_2026-10_pl_PL.pdf"
-    assert out.getvalue() == f"wrote {expected}\n2026-10: written 1, skipped 0, failed 0\n"
+    # The summary table (client, result, file), a blank line, the counts.
+    assert out.getvalue() == ("client        result   file or reason\n"
+                              f"------------  -------  {'-' * len(str(expected))}\n"
+                              f"Acme Gardens  written  {expected}\n"
+                              "\n"
+                              "2026-10: written 1, skipped 0, failed 0\n")
     assert "październik 2026" in pdf_text(expected.read_bytes())
 
 

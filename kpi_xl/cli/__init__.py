@@ -7,20 +7,28 @@ for ``new`` and ``demo``, :mod:`~kpi_xl.cli.kpis`, :mod:`~kpi_xl.cli.addin`), th
 imports this package: the stages know neither argparse nor the terminal.
 
 Errors that carry a place (``Goals!C7: ...``) or a reason are printed on stderr, exit status 1;
-usage errors give 2, as argparse does.
+usage errors give 2, as argparse does. ``kpi-xl`` alone prints the help (the command list), exit status 0.
+Output cut short by its reader (``kpi-xl kpis | head -1``) ends quietly with exit status 141, what a
+shell reports for a tool that SIGPIPE ended (128 + 13, as ``seq 100000 | head -1`` gives under
+``set -o pipefail``): no traceback, and no "Exception ignored" when Python flushes stdout at exit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-__all__ = ["DESKTOP_MODULES", "main", "today"]
+__all__ = ["BROKEN_PIPE", "DESKTOP_MODULES", "main", "today"]
 
 #: What ``pip install "kpi_xl[desktop]"`` adds to the light core (import names).
 DESKTOP_MODULES = frozenset({"jinja2", "markupsafe", "python_calamine", "weasyprint", "xlsxwriter", "xlwings"})
+
+#: The exit status when the reader of stdout goes away: 128 + SIGPIPE, as the shell reports for
+#: ``cat``, ``grep`` or ``sqlite3`` ended by a closed pipe.
+BROKEN_PIPE = 141
 
 #: The date commands treat as today; tests replace it to freeze the clock.
 today: Callable[[], dt.date] = dt.date.today
@@ -31,9 +39,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     from kpi_xl.cli.terminal import shown, shown_error
     from kpi_xl.core.errors import KpiError
 
-    args = build_parser().parse_args(argv)
+    out = out or sys.stdout
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        return args.run(args, out or sys.stdout, today())
+        if not argv:  # like a click group or sqlite-utils: the command list, not a usage error
+            out.write(parser.format_help())
+            out.flush()
+            return 0
+        args = parser.parse_args(argv)
+        if getattr(args, "quiet", False):  # --quiet: nothing on stdout; stderr keeps warnings and errors
+            from kpi_xl.cli.output import NOWHERE
+
+            out = NOWHERE
+        status = args.run(args, out, today())
+        out.flush()  # a pipe's buffer: a closed pipe shows here, inside the handler below
+        return status
+    except BrokenPipeError:
+        _silence(out)
+        return BROKEN_PIPE
     except KpiError as error:
         print(f"kpi-xl: {shown_error(error)}", file=sys.stderr)
         return 1
@@ -46,3 +70,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"kpi-xl: this command needs the desktop extra ({error.name} is not installed): "
               "pip install \"kpi_xl[desktop]\"", file=sys.stderr)
         return 1
+
+
+def _silence(stream: TextIO) -> None:
+    """Points ``stream``'s file descriptor at /dev/null, as the Python docs recommend for SIGPIPE
+    (library/signal.html, "Note on SIGPIPE"): the interpreter's final flush then writes nowhere instead
+    of raising BrokenPipeError again. A stream without a descriptor (a test's) has nothing to flush."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

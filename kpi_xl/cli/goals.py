@@ -33,10 +33,9 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     if args.client is not None and args.client not in data.clients:
         raise KpiError(f"no client {args.client!r} in {args.workbook} (clients: {', '.join(data.clients)})")
     if args.json:
-        import json
+        from kpi_xl.cli.output import print_json
 
-        records = goals_records(data, args.as_of or today, args.client)
-        print(json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False), file=out)
+        print_json(goals_records(data, args.as_of or today, args.client), out)
         return 0
     print(goals_table(data, args.as_of or today, args.client), file=out)
     return 0

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from kpi_xl.cli.output import add_quiet_argument, is_quiet, print_json
 from kpi_xl.cli.terminal import shown
 
 __all__ = ["add_arguments", "run"]
@@ -41,11 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--map", type=_mapping, action="append", metavar="HEADER=MEASURE",
                         help='read one more column, e.g. --map "Wydatki=cost", or leave one out: '
                              '--map "Conv. value=none" (repeatable)')
+    add_quiet_argument(parser)
 
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    import json
-
     from kpi_xl.cli.table import format_table
     from kpi_xl.importing.api import import_files
     from kpi_xl.importing.summary import change_lines, summary_json, summary_rows
@@ -53,15 +53,16 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     result = import_files(args.workbook, args.files, args.client, channel=args.channel, source=args.source,
                           dry_run=args.dry_run, overrides=dict(args.map or ()))
     if args.json:
-        print(json.dumps(summary_json(result.plan.files, result.refused, written=result.written,
-                                      notices=result.notices), indent=2, ensure_ascii=False), file=out)
+        print_json(summary_json(result.plan.files, result.refused, written=result.written, notices=result.notices),
+                   out)
     else:
         if result.plan.files:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
         for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
             print(shown(line), file=out)
-        for notice in result.notices:
-            print(f"warning: {shown(notice.text())}", file=out)
+        for notice in result.notices:  # --quiet keeps the warnings, on stderr
+            print(f"{'kpi-xl: ' if is_quiet(args) else ''}warning: {shown(notice.text())}",
+                  file=sys.stderr if is_quiet(args) else out)
         if args.dry_run:
             print(f"dry run: {shown(args.workbook)} not changed", file=out)
         elif result.written:

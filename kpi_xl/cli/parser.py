@@ -19,7 +19,8 @@ _DESCRIPTION = "Marketing KPIs, SMART goals and reports."
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi-xl", description=_DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help="one of these (kpi-xl COMMAND -h: its options)")
     table = (
         ("kpis", kpis.HELP, kpis.add_arguments, kpis.run),
         ("new", new.NEW_HELP, new.add_new_arguments, new.run_new),

@@ -5,8 +5,10 @@ to the workbook unless ``--out`` says otherwise. The period defaults to the work
 ``report_period``, else the last complete month before today; the language to each client's own.
 
 A client whose rows have errors, or whose report cannot be written, fails alone; a client with no
-data in the month is skipped (:mod:`kpi_xl.report.batch`). Each is listed; the exit status is 1 when
-any failed.
+data in the month is skipped (:mod:`kpi_xl.report.batch`). Progress goes to stderr (a bar on a
+terminal, a line per client in a log, nothing with ``--quiet``). Stdout gives each failed or skipped
+client's reasons, then a table (client, result, file or reason) and the counts; with ``--quiet`` only
+the failures, on stderr. The exit status is 1 when any failed.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.cli.arguments import period_argument, seconds_argument
+from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet
 from kpi_xl.cli.terminal import shown
 from kpi_xl.core.periods import report_month
 from kpi_xl.workbook.problems import Problem
+
+if TYPE_CHECKING:
+    from kpi_xl.report.batch import ClientOutcome
 
 __all__ = ["add_report_arguments", "print_notes", "run", "run_report"]
 
@@ -47,13 +53,15 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also report clients with no Actuals rows in the month (skipped by default)")
     parser.add_argument("--render-timeout", type=seconds_argument, default=None, metavar="SECONDS",
                         help="stop if a report takes longer to render (default: 120, as in send)")
+    add_quiet_argument(parser)
 
 
 def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextIO | None = None) -> int:
     import sys
 
+    from kpi_xl.cli.table import format_table
     from kpi_xl.i18n import resolve_locale
-    from kpi_xl.report.batch import WRITTEN, write_batch
+    from kpi_xl.report.batch import FAILED, WRITTEN, write_batch
     from kpi_xl.report.pool import RENDER_TIMEOUT
     from kpi_xl.workbook.read import read_by_client
 
@@ -66,17 +74,31 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     outcomes = write_batch(parsed, period, folder, today=today, only=[args.client] if args.client else (),
                            locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
                            partial=args.partial, include_empty=args.include_empty,
-                           timeout=args.render_timeout or RENDER_TIMEOUT)
+                           timeout=args.render_timeout or RENDER_TIMEOUT,
+                           progress=Progress(None if is_quiet(args) else err))
     for outcome in outcomes:
-        if outcome.status == WRITTEN:
-            print(f"wrote {shown(outcome.path)}", file=out)
-        else:
+        if outcome.status != WRITTEN:
             print(f"{outcome.status} {shown(outcome.client)}:", file=out)
             for line in outcome.lines():
                 print(f"  {shown(line)}", file=out)
+        if outcome.status == FAILED and is_quiet(args):  # --quiet: stdout goes nowhere; a failure is an error
+            print(f"kpi-xl: failed {shown(outcome.client)}: " + "; ".join(map(shown, outcome.lines())), file=err)
+    if outcomes:
+        print(format_table([["client", "result", "file or reason"], *map(_summary_row, outcomes)]), file=out)
+        print(file=out)
     counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "skipped", "failed")}
     print(f"{period}: " + ", ".join(f"{status} {n}" for status, n in counts.items()), file=out)
     return 1 if counts["failed"] else 0
+
+
+def _summary_row(outcome: ClientOutcome) -> list[str]:
+    """A client's row of the summary: the PDF written, else its first reason (and how many more)."""
+    from kpi_xl.report.batch import WRITTEN
+
+    if outcome.path is not None and outcome.status == WRITTEN:
+        return [outcome.client, outcome.status, str(outcome.path)]
+    first, *more = outcome.lines() or [""]
+    return [outcome.client, outcome.status, first + (f" (+{len(more)} more, above)" if more else "")]
 
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:

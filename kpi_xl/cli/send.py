@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.cli.arguments import period_argument, seconds_argument
+from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet, print_json
 from kpi_xl.cli.terminal import shown, shown_error
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.periods import report_month
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # the rest loads when a command runs: building the parser sta
     from kpi_xl.core.model import WorkbookData
     from kpi_xl.delivery.config import Secret
     from kpi_xl.delivery.ledger import Entry, Ledger
-    from kpi_xl.delivery.monthly import DeliveryReport, Outcome
+    from kpi_xl.delivery.monthly import DeliveryReport
     from kpi_xl.delivery.rendering import Renderer
     from kpi_xl.delivery.smtp import RetryPolicy
 
@@ -69,13 +70,16 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     smtp = parser.add_argument_group(
         "SMTP", "Default: the workbook's Settings, then ~/.config/kpi_xl/smtp.toml (or $KPI_XL_CONFIG). "
                 "The password is read only from $KPI_XL_SMTP_PASSWORD or the system keyring.")
-    smtp.add_argument("--smtp-host", metavar="HOST")
-    smtp.add_argument("--smtp-port", type=int, metavar="PORT")
-    smtp.add_argument("--smtp-security", choices=("starttls", "ssl", "none"))
-    smtp.add_argument("--smtp-user", metavar="USER")
+    smtp.add_argument("--smtp-host", metavar="HOST", help="the SMTP server, e.g. smtp.agency.example")
+    smtp.add_argument("--smtp-port", type=int, metavar="PORT",
+                      help="its port (default: 587 for starttls, 465 for ssl, 25 for none)")
+    smtp.add_argument("--smtp-security", choices=("starttls", "ssl", "none"),
+                      help="how the connection is encrypted (default: starttls)")
+    smtp.add_argument("--smtp-user", metavar="USER", help="the login name (default: none, no login)")
     smtp.add_argument("--smtp-cafile", metavar="PEM", help="trust this CA (a private or self-signed server)")
     smtp.add_argument("--from", dest="from_address", metavar="ADDRESS",
                       help='the sender, e.g. "Agency <reports@agency.example>"')
+    add_quiet_argument(parser)
 
 
 def add_history_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +88,8 @@ def add_history_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
     parser.add_argument("--from", dest="from_address", metavar="ADDRESS",
                         help="the sender whose ledger to show (default: the workbook's)")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON list, one object per ledger row, for scripts")
 
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
@@ -145,7 +151,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         config = resolve_smtp(options, workbook.settings, environ=environ)
         batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), email_figures or {}, failed,
                       args.include_empty, as_of)
-        progress = _Progress(err)
+        progress = Progress(None if is_quiet(args) else err)
         if args.dry_run:
             folder = args.out or Path(args.workbook).with_name(f"{Path(args.workbook).stem}_emails_{period}")
             report = write_drafts(batch, render=render, sender=config.sender, folder=folder, workers=args.workers,
@@ -169,6 +175,8 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         print("kpi-xl: interrupted", file=err)
         return 130
     _print_summary(report, out, dry_run=args.dry_run)
+    if is_quiet(args):  # the summary went nowhere: what a person must look at still reaches cron's mail
+        _print_problems(report, err)
     if not args.dry_run:
         if adopted:
             print(f"Copied {adopted} earlier deliveries from {default_ledger_path(Path(args.workbook))}.", file=out)
@@ -187,11 +195,17 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 
     path = args.ledger or _history_ledger(args)
     if not path.is_file():
-        print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
+        if args.json:
+            print_json([], out)
+        else:
+            print(f"No deliveries recorded yet ({shown(path)} does not exist).", file=out)
         return 0
     period = str(args.period) if args.period else None
     with _open_ledger(path) as ledger:
         entries = ledger.entries(period)
+        if args.json:
+            print_json([_history_record(ledger, e) for e in entries], out)
+            return 0
         rows = [[e.client, e.period, e.recipient, _shown_state(ledger, e), _local(e.sent_at or e.updated_at),
                  str(e.copy), str(e.attempts), e.reason] for e in entries]
     if not rows:
@@ -200,6 +214,19 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     header = ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
     print(format_table([header, *rows]), file=out)
     return 0
+
+
+def _history_record(ledger: Ledger, entry: Entry) -> dict[str, object]:
+    """One ledger row for ``history --json``: the table's columns, times as ISO 8601 with the offset."""
+    return {"client": entry.client, "period": entry.period, "recipient": entry.recipient,
+            "state": _shown_state(ledger, entry), "sent_at": _iso(entry.sent_at), "updated_at": _iso(entry.updated_at),
+            "copy": entry.copy, "attempts": entry.attempts, "reason": entry.reason, "message_id": entry.message_id}
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if not timestamp:
+        return None
+    return dt.datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 
 
 def _history_ledger(args: argparse.Namespace) -> Path:
@@ -253,39 +280,6 @@ def _local(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M %z")
 
 
-class _Progress:
-    """A bar redrawn in place on a terminal; one plain line per client in a log file."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self.total = self.done = 0
-
-    def start(self, total: int) -> None:
-        self.total, self.done = total, 0
-        if self.tty and total:
-            self._draw("")
-
-    def step(self, client: str, outcomes: list[Outcome]) -> None:
-        self.done += 1
-        if self.tty:
-            self._draw(client)
-            if self.done == self.total:
-                self.stream.write("\n")
-        else:
-            counts = Counter(outcome.status for outcome in outcomes)
-            summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing to do"
-            self.stream.write(f"[{self.done}/{self.total}] {shown(client)}: {summary}\n")
-        self.stream.flush()
-
-    def _draw(self, client: str) -> None:
-        filled = self.WIDTH * self.done // max(self.total, 1)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {shown(client)[:40]:<40}")
-
-
 def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> None:
     from kpi_xl.cli.table import format_table
     from kpi_xl.delivery.monthly import PROBLEMS
@@ -304,6 +298,18 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
     for status, advice in _ADVICE.items():
         if counts[status] and not dry_run:
             print(advice, file=out)
+
+
+def _print_problems(report: DeliveryReport, err: TextIO) -> None:
+    """``--quiet``: one line on stderr per outcome a person must look at, and an early stop."""
+    from kpi_xl.delivery.monthly import PROBLEMS
+
+    for o in report.outcomes:
+        if o.status in PROBLEMS:
+            recipient = f" <{shown(o.recipient)}>" if o.recipient else ""
+            print(f"kpi-xl: {o.status}: {shown(o.client)}{recipient}: {shown(o.detail)}", file=err)
+    if report.stopped:
+        print(f"kpi-xl: stopped early: {shown(report.stopped)}", file=err)
 
 
 _ADVICE = {

@@ -39,7 +39,11 @@ The "Import data" button lives in a second add-in built from the same template,
 ``kpi_xl.excel.import_button.xlam``: the template's one VBA callback imports the module named after the
 add-in file, so that file runs ``import kpi_xl.excel.import_button;kpi_xl.excel.import_button.main()``. Both ribbons
 name the tab with the same qualified id (``idQ="kpi:KPI"``), so Excel shows one KPI tab holding both
-buttons. ``kpi-xl addin build|install`` handle both files.
+buttons. ``kpi-xl addin build|install|status|remove`` handle both files.
+
+Until its module moved, the Import data add-in was ``kpi_xl.excel_import.xlam``
+(:data:`OLD_IMPORT_ADDIN_NAME`): left in the start-up folder, its button would import a module that
+no longer exists. ``install`` and ``remove`` delete it; ``status`` reports it as outdated.
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -60,12 +65,19 @@ from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
 
 __all__ = [
     "ADDIN_NAME",
+    "ADDIN_NAMES",
     "IMPORT_ADDIN_NAME",
+    "OLD_IMPORT_ADDIN_NAME",
+    "OUTDATED_ADDIN_NAMES",
     "TEMPLATE_NAME",
     "AddinError",
+    "AddinFile",
     "UnsupportedPlatformError",
+    "addin_status",
     "build_addin",
     "install_addin",
+    "remove_addins",
+    "remove_outdated_addins",
     "ribbon_callback",
     "ribbon_parts",
     "ribbon_xml",
@@ -77,6 +89,10 @@ __all__ = [
 ADDIN_NAME = "kpi_xl.xlam"
 IMPORT_ADDIN_NAME = "kpi_xl.excel.import_button.xlam"   # runs kpi_xl.excel.import_button.main(): the Import data button
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
+ADDIN_NAMES = (ADDIN_NAME, IMPORT_ADDIN_NAME)
+#: The Import data add-in's name while its module was ``kpi_xl.excel_import`` (gone): its button fails.
+OLD_IMPORT_ADDIN_NAME = "kpi_xl.excel_import.xlam"
+OUTDATED_ADDIN_NAMES = (OLD_IMPORT_ADDIN_NAME,)
 
 # Relationship types that point from _rels/.rels to a ribbon part: Office 2007 (customUI.xml) and
 # 2010 (customUI14.xml). xlwings' template uses the second type for a customUI.xml part.
@@ -247,7 +263,7 @@ def install_addin(
     :class:`AddinError` when the folder cannot be written (Excel locks the add-in while it runs).
     """
     platform = sys.platform if platform is None else platform
-    folder = startup_folder(platform, Path.home() if home is None else home, os.environ if env is None else env)
+    folder = _startup_folder(platform, home, env)
     if platform == "darwin" and not folder.parents[2].is_dir():
         # No Office group container: Excel 2016+ has never run for this user.
         raise AddinError(folder.parents[2], "not found: install Microsoft Excel and start it once, then try again")
@@ -262,3 +278,54 @@ def install_addin(
         return target
     except PermissionError as error:
         raise AddinError(Path(error.filename or folder), "permission denied: quit Excel and try again") from error
+
+
+@dataclass(frozen=True, slots=True)
+class AddinFile:
+    """One add-in file of kpi_xl in Excel's start-up folder: ``path`` is where it is (or would be)."""
+
+    name: str
+    path: Path
+    installed: bool
+    outdated: bool = False  # a former name's file: `kpi-xl addin install` (or `remove`) deletes it
+
+
+def addin_status(platform: str | None = None, home: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> list[AddinFile]:
+    """Both add-ins, installed or not, then any outdated file found, as ``kpi-xl addin status`` lists them.
+    The arguments default as for :func:`install_addin`."""
+    folder = _startup_folder(platform, home, env)
+    files = [AddinFile(name, folder / name, (folder / name).is_file()) for name in ADDIN_NAMES]
+    files += [AddinFile(name, folder / name, True, outdated=True)
+              for name in OUTDATED_ADDIN_NAMES if (folder / name).is_file()]
+    return files
+
+
+def remove_addins(platform: str | None = None, home: Path | None = None, env: Mapping[str, str] | None = None,
+                  *, names: Sequence[str] = ADDIN_NAMES + OUTDATED_ADDIN_NAMES) -> list[Path]:
+    """Deletes the add-in files ``names`` (default: every kpi_xl add-in, outdated ones too) from Excel's
+    start-up folder and returns those that were there; none there is no error. Raises
+    :class:`AddinError` when one cannot be deleted (Excel holds it open)."""
+    folder = _startup_folder(platform, home, env)
+    removed = []
+    for name in names:
+        path = folder / name
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except PermissionError as error:
+            raise AddinError(path, "permission denied: quit Excel and try again") from error
+        removed.append(path)
+    return removed
+
+
+def remove_outdated_addins(platform: str | None = None, home: Path | None = None,
+                           env: Mapping[str, str] | None = None) -> list[Path]:
+    """Deletes the add-in files of former names (:data:`OUTDATED_ADDIN_NAMES`); returns those deleted."""
+    return remove_addins(platform, home, env, names=OUTDATED_ADDIN_NAMES)
+
+
+def _startup_folder(platform: str | None, home: Path | None, env: Mapping[str, str] | None) -> Path:
+    return startup_folder(sys.platform if platform is None else platform, Path.home() if home is None else home,
+                          os.environ if env is None else env)

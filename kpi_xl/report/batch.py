@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import WorkbookData
@@ -23,8 +24,8 @@ from kpi_xl.core.registry import N_
 from kpi_xl.workbook.parse import Parsed
 from kpi_xl.workbook.problems import ERROR, Problem, WorkbookInvalid, problem
 
-__all__ = ["FAILED", "SKIPPED", "WRITTEN", "ClientOutcome", "PeriodError", "active_clients", "check_period",
-           "plan", "write_batch"]
+__all__ = ["FAILED", "SKIPPED", "WRITTEN", "BatchProgress", "ClientOutcome", "PeriodError", "active_clients",
+           "check_period", "plan", "write_batch"]
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 
@@ -48,6 +49,14 @@ class ClientOutcome:
 
     def lines(self) -> list[str]:
         return [str(reason) for reason in self.reasons]
+
+
+class BatchProgress(Protocol):
+    """Told the number of clients, then each client's outcome as it is known (the command line's bar)."""
+
+    def start(self, total: int) -> None: ...
+
+    def step(self, client: str, outcomes: list[ClientOutcome]) -> None: ...
 
 
 class PeriodError(KpiError):
@@ -131,15 +140,20 @@ def plan(parsed: Parsed, period: Month, *, only: Sequence[str] = (), include_emp
 def write_batch(parsed: Parsed, period: Month, folder: Path, *, today: dt.date, only: Sequence[str] = (),
                 locale: str | None = None, workers: int = 2, pdf_a: bool = False, review: bool = False,
                 partial: bool = False, include_empty: bool = False,
-                timeout: float | None = None) -> list[ClientOutcome]:
+                timeout: float | None = None, progress: BatchProgress | None = None) -> list[ClientOutcome]:
     """Every client's report for ``period`` in ``folder``: one outcome per client, in workbook order. A
-    report that takes longer than ``timeout`` seconds to render (default: the pool's) fails alone."""
+    report that takes longer than ``timeout`` seconds to render (default: the pool's) fails alone.
+    ``progress`` hears of the skipped and failed-before-rendering clients first, then of each report."""
     from kpi_xl.report.pool import RENDER_TIMEOUT, write_each
 
     todo, others = plan(parsed, period, only=only, include_empty=include_empty)
     assert parsed.data is not None
     as_of = check_period(parsed.data, period, today, partial=partial)
     outcomes = {o.client: o for o in others}
+    if progress is not None:
+        progress.start(len(todo) + len(others))
+        for outcome in others:
+            progress.step(outcome.client, [outcome])
     if todo:
         for name, path, error in write_each(parsed.data, period, folder, todo, locale=locale,
                                             workers=max(1, workers), pdf_a=pdf_a, review=review, as_of=as_of,
@@ -152,5 +166,7 @@ def write_batch(parsed: Parsed, period: Month, folder: Path, *, today: dt.date, 
                     reason = f"{type(error).__name__}: {reason}"
                 outcomes[name] = ClientOutcome(name, FAILED, (problem("", 0, 0, ERROR, NOT_WRITTEN, file=str(path),
                                                                       reason=reason),), path)
+            if progress is not None:
+                progress.step(name, [outcomes[name]])
     order = [name for name in (parsed.clients or tuple(outcomes)) if name in outcomes]
     return [outcomes[name] for name in order]
