@@ -37,7 +37,6 @@ __all__ = [
     "TABLE_LAYOUT",
     "TOO_LARGE",
     "TOTAL_MISMATCH",
-    "UNKNOWN_CLIENT",
     "UNKNOWN_MEASURE",
     "UNREADABLE",
     "ImportNotice",
@@ -53,7 +52,6 @@ AGGREGATE = N_("one total over {range}, which is not one calendar month: it cann
                "days. Export it again with a Day (or Week, Month) segment or time breakdown")
 CURRENCY_MISMATCH = N_("the export is in {currency}, but {client} is billed in {expected}: export it in "
                        "{expected}, or change the client's currency")
-UNKNOWN_CLIENT = N_("no client {client} on the Clients sheet (clients: {clients})")
 UNKNOWN_MEASURE = N_("{measure} is not a measure of the workbook: map a column to a built-in measure or to one "
                      "declared on the Custom KPIs sheet")
 LOCKED = N_("the workbook is open in Excel or LibreOffice ({lock} exists): close it, or use the Import data "
