@@ -22,6 +22,7 @@ from kpi_xl.core.registry import MEASURES
 from kpi_xl.files import replacing
 from kpi_xl.importing.errors import (
     CURRENCY_MISMATCH,
+    FILE_NOT_FOUND,
     FOLDER,
     LOCKED,
     TOO_LARGE,
@@ -78,8 +79,8 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
 
 
 def _export_bytes(path: Path) -> bytes:
-    """The file's bytes; a folder, an unreadable file or one past :data:`MAX_EXPORT_BYTES` refused
-    before anything is read."""
+    """The file's bytes; a missing file (named as given), a folder, an unreadable file or one past
+    :data:`MAX_EXPORT_BYTES` refused before anything is read."""
     try:
         if path.is_dir():
             raise ImportRefusedError(path.name, 0, FOLDER)
@@ -88,6 +89,8 @@ def _export_bytes(path: Path) -> bytes:
             raise ImportRefusedError(path.name, 0, TOO_LARGE, size=str(-(-size // 2**20)),
                                      limit=str(MAX_EXPORT_BYTES // 2**20))
         return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRefusedError(str(path), 0, FILE_NOT_FOUND) from None
     except OSError as error:
         raise ImportRefusedError(path.name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
 

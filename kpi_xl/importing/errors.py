@@ -20,6 +20,7 @@ __all__ = [
     "AGGREGATE",
     "CURRENCY_MISMATCH",
     "EMPTY_FILE",
+    "FILE_NOT_FOUND",
     "FILTERED_EXPORT",
     "FOLDER",
     "HAND_TYPED_TWIN",
@@ -61,6 +62,7 @@ TOO_LARGE = N_("the file is {size} MB, more than the {limit} MB an export can be
                "or split it into several files")
 LINE_TOO_LONG = N_("a line longer than {limit} characters: this is not a platform export (download it again)")
 FOLDER = N_("this is a folder, not an export file")
+FILE_NOT_FOUND = N_("file not found")   # after the path as given: the words of every command
 EMPTY_FILE = N_("the file is empty (0 bytes or only blank lines): download the export again")
 SPREADSHEET = N_("this is a spreadsheet ({kind}), not a CSV export: download the report again as CSV "
                  "(Google Ads: Download > CSV; Meta Ads Manager: Export > Export table data > .csv; "
