@@ -181,8 +181,8 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         print(f"Ledger: {shown(ledger_path)}", file=out)
     if report.stopped == "interrupted":
         return 130
-    if unready:
-        print(f"kpi-xl: note: the drafts need no SMTP settings, but sending does: {unready}", file=err)
+    if unready:   # with the summary, like the advice: what the real run would still refuse
+        print(f"Before sending for real: {unready}", file=out)
     if refusal:
         print(f"kpi-xl: drafts written for preview, but the real send would be refused: {shown(refusal)}", file=err)
         return 1
