@@ -118,7 +118,6 @@ def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
 # --- a missing file -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("argv", "shown"), [
-    (["check", "q3/clients.xlsx"], "q3/clients.xlsx"),
     (["goals", "q3/clients.xlsx"], "q3/clients.xlsx"),
     (["report", "q3/clients.xlsx"], "q3/clients.xlsx"),
     (["send", "q3/clients.xlsx"], "q3/clients.xlsx"),
@@ -126,11 +125,18 @@ def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
     (["history", "q3/clients.xlsx"], "q3/clients.xlsx"),
     (["import", "q3/clients.xlsx", str(EXPORT), "--client", "Acme"], "q3/clients.xlsx"),
     (["addin", "install", "--file", "q3/kpi_xl.xlam"], "q3/kpi_xl.xlam"),   # before "not on this platform"
-    (["check", "q3/clients.xls"], "q3/clients.xls"),   # missing first, whatever its kind
+    (["goals", "q3/clients.xls"], "q3/clients.xls"),   # missing first, whatever its kind
 ])
 def test_a_missing_file_is_named_as_given(capsys, argv, shown):
     status, out, err = run(capsys, *argv)
     assert (status, out, err) == (1, "", f"kpi-xl: {shown}: file not found\n")
+
+
+@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls"])
+def test_check_lists_a_missing_file_as_its_one_error_in_the_same_words(capsys, path):
+    # check lists findings like a linter (on stdout, then a count); the finding is the others' message.
+    status, out, err = run(capsys, "check", path)
+    assert (status, out, err) == (1, f"error: {path}: file not found\n{Path(path).name}: 1 error, 0 warnings\n", "")
 
 
 def test_a_missing_export_is_named_as_given_and_the_others_go_in(capsys, demo):
@@ -148,9 +154,12 @@ def test_a_missing_export_is_named_as_given_and_the_others_go_in(capsys, demo):
 def test_a_spreadsheet_that_is_not_xlsx_gets_the_hint_to_save_it_as_xlsx(capsys, command, suffix):
     Path(f"clients{suffix}").write_bytes(b"Client,Email\nAcme,ana@acme.example\n")
     status, out, err = run(capsys, command[0], f"clients{suffix}", *command[1:])
-    assert (status, out) == (1, "")
-    assert err == (f"kpi-xl: cannot read clients{suffix}: kpi-xl reads .xlsx workbooks, not {suffix} files: open it "
-                   "in your spreadsheet program and save it as .xlsx (Excel Workbook)\n")
+    message = (f"cannot read clients{suffix}: kpi-xl reads .xlsx workbooks, not {suffix} files: open it in your "
+               "spreadsheet program and save it as .xlsx (Excel Workbook)")
+    if command == ["check"]:
+        assert (status, out, err) == (1, f"error: {message}\nclients{suffix}: 1 error, 0 warnings\n", "")
+    else:
+        assert (status, out, err) == (1, "", f"kpi-xl: {message}\n")
 
 
 @pytest.mark.parametrize(("path", "advice"), [

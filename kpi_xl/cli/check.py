@@ -20,13 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
-    from kpi_xl.workbook.problems import ERROR, WARNING, WorkbookInvalid
+    from kpi_xl.workbook.problems import ERROR, WARNING
     from kpi_xl.workbook.read import check_workbook
 
     path = Path(args.workbook)
-    data, problems = check_workbook(path)
-    if data is None and any(p.severity is ERROR and not p.sheet for p in problems):
-        raise WorkbookInvalid(problems)   # not found, not a workbook: the same words as every command
+    _, problems = check_workbook(path)
     for p in problems:
         print(shown(f"{p.place + ': ' if p.place else ''}{p.severity.value}: {p.message}"), file=out)
     errors = sum(p.severity is ERROR for p in problems)
