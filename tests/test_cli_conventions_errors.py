@@ -164,7 +164,7 @@ def test_a_spreadsheet_that_is_not_xlsx_gets_the_hint_to_save_it_as_xlsx(capsys,
 
 @pytest.mark.parametrize(("path", "advice"), [
     ("clients.xls", "clients.xlsx"), ("clients.xlsm", "clients.xlsx"), ("clients.ods", "clients.xlsx"),
-    ("clients", "clients.xlsx"), ("q3/clients.csv", "clients.xlsx"),
+    ("clients", "clients.xlsx"), ("q3/clients.csv", "q3/clients.xlsx"),
 ])
 def test_new_writes_only_an_xlsx(capsys, tmp_path, path, advice):
     status, out, err = run(capsys, "new", path)

@@ -28,7 +28,7 @@ def run_new(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     from kpi_xl.workbook.template import write_template
 
     if args.path.suffix.lower() != ".xlsx":   # the template is written by XlsxWriter: an .xlsx, nothing else
-        raise KpiError(f"{args.path}: a new workbook is an .xlsx file: name it {args.path.stem or 'clients'}.xlsx")
+        raise KpiError(f"{args.path}: a new workbook is an .xlsx file: name it {args.path.with_suffix('.xlsx')}")
     if args.path.exists() and not args.force:
         raise KpiError(f"{args.path} exists: choose another name or pass --force to replace it")
     write_template(args.path, locale=resolve_locale(args.locale))
