@@ -8,10 +8,11 @@ every other message comes from the base (gettext's fallback chain: es_ES -> es_E
 
 >>> resolve_locale("pt-br"), resolve_locale("PL"), resolve_locale(None)
 ('pt_BR', 'pl_PL', 'en_US')
->>> resolve_locale("de_DE")
+>>> resolve_locale("de_DE")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
 kpi_xl.core.errors.UnknownLocaleError: unknown or unsupported locale 'de_DE'
+(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)
 >>> translator("es_ES").gettext("Conversion rate")
 'Tasa de conversión'
 >>> translator("es_ES").gettext("Cost per acquisition (CPA)"), translator("es_MX").gettext("Cost per acquisition (CPA)")
@@ -62,7 +63,7 @@ def resolve_locale(identifier: object) -> str:
         found = _BY_KEY.get(identifier.strip().replace("-", "_").lower())
         if found:
             return found
-    raise UnknownLocaleError(identifier)
+    raise UnknownLocaleError(identifier, SUPPORTED_LOCALES)
 
 
 def catalog_language(locale: str) -> str:

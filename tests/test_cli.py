@@ -35,7 +35,8 @@ def test_kpis_prints_every_kpi_in_the_locale(locale):
 def test_unknown_locale_is_one_clear_line(capsys):
     status, _ = run("kpis", "--locale", "xx_XX")
     assert status == 1
-    assert capsys.readouterr().err == "kpi-xl: unknown or unsupported locale 'xx_XX'\n"
+    assert capsys.readouterr().err == ("kpi-xl: unknown or unsupported locale 'xx_XX' "
+                                       "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)\n")
 
 
 def test_new_writes_a_template_and_keeps_existing_files(tmp_path, capsys):

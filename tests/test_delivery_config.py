@@ -9,7 +9,15 @@ import types
 import pytest
 
 from kpi_xl.core.model import Settings
-from kpi_xl.delivery.config import DeliveryError, Secret, find_password, resolve_smtp
+from kpi_xl.delivery.config import (
+    DeliveryError,
+    Secret,
+    SmtpSettingsError,
+    config_path,
+    find_password,
+    resolve_smtp,
+    sending_settings,
+)
 
 NO_FILE = {"KPI_XL_CONFIG": ""}
 
@@ -154,3 +162,38 @@ def test_a_secret_never_shows_itself():
 )
 def test_a_password_with_spaces_is_scrubbed_however_they_changed(shown):
     assert Secret("two  words\there", user="ana").redact(shown) == "535 ana/***"
+
+
+def test_every_wrong_or_missing_setting_is_named_at_once(tmp_path):
+    environ = _write(tmp_path, 'port = "five"\nsecurity = "tls"\ntimeout = -5\n')
+    with pytest.raises(SmtpSettingsError) as raised:
+        resolve_smtp({}, Settings(), environ=environ, sending=True)
+    where = environ["KPI_XL_CONFIG"]
+    assert raised.value.errors == [
+        f"{where}: SMTP security must be one of starttls, ssl, none, got 'tls'",
+        f"{where}: SMTP port must be a number from 1 to 65535, got 'five'",
+        f"{where}: timeout must be a number of seconds above 0 and at most 3600, got -5",
+        "no sender address: give --from, from_address in the workbook's Settings or from in the config file",
+        "no SMTP server: give --smtp-host, smtp_host in the workbook's Settings or host in "
+        f"{config_path({})}",
+    ]
+    assert str(raised.value).startswith("5 SMTP settings to fix:\n")
+
+
+def test_drafts_need_no_sender_and_come_from_the_agency():
+    config = resolve_smtp({}, Settings(agency_name="Agência Ótima"), environ=NO_FILE, drafts=True)
+    assert str(config.sender) == "Agência Ótima <sender-not-set@example.invalid>"
+    # A sender that is set is the drafts' sender, as it will be the e-mails'.
+    config = resolve_smtp({"from_address": "r@agency.example"}, Settings(agency_name="Agência Ótima"),
+                          environ=NO_FILE, drafts=True)
+    assert str(config.sender) == "Agência Ótima <r@agency.example>"
+
+
+def test_a_real_send_needs_the_password_of_its_user(monkeypatch):
+    monkeypatch.setitem(sys.modules, "keyring", None)
+    options = {"smtp_host": "mail.example", "smtp_user": "ana", "from_address": "r@agency.example"}
+    with pytest.raises(SmtpSettingsError, match=r"^no password for ana: set KPI_XL_SMTP_PASSWORD or store it with "
+                                                r"`keyring set kpi_xl:mail.example ana`$"):
+        sending_settings(options, Settings(), environ=NO_FILE)
+    config, password = sending_settings(options, Settings(), environ=NO_FILE | {"KPI_XL_SMTP_PASSWORD": "hunter2"})
+    assert (config.host, password.reveal()) == ("mail.example", "hunter2")

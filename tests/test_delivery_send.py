@@ -403,7 +403,7 @@ def test_an_unreachable_server_stops_the_run_and_loses_nothing(tmp_path, workboo
         (("--period", "2026-07"), None, "no client has Actuals rows in 2026-07: nothing to report"),
         (("--period", "2026-11"), None, "2026-11 has not ended (today is 2026-11-02)"),
         (("--period", "2027-01"), None, "2027-01 has not begun (today is 2026-11-02)"),
-        (("--only", "Nobody"), None, "no client named 'Nobody' in the workbook"),
+        (("--only", "Nobody"), None, 'no client named "Nobody" in the workbook'),
     ],
 )
 def test_period_and_client_selection(tmp_path, extra, period, message):

@@ -12,6 +12,7 @@ import pytest
 from workbook_factory import sample_book, write_xlsx
 
 from kpi_xl import cli
+from kpi_xl.core.errors import UnknownClientError
 from kpi_xl.core.model import Actuals, Client, Settings, WorkbookData
 from kpi_xl.importing.api import import_files
 from kpi_xl.importing.errors import ImportRefusedError
@@ -165,7 +166,7 @@ def test_a_currency_mismatch_and_a_bad_file_are_refused_and_the_rest_imported(wo
 
 def test_an_unknown_client_names_the_clients_and_writes_nothing(workbook):
     before = workbook.read_bytes()
-    with pytest.raises(ImportRefusedError, match=r"no client Nobody on the Clients sheet \(clients: Acme, Café"):
+    with pytest.raises(UnknownClientError, match=r'no client named "Nobody" in the workbook \(clients: Acme, Café'):
         import_files(workbook, [fixture("google_ads_en.csv")], "Nobody")
     assert workbook.read_bytes() == before
 

@@ -231,9 +231,12 @@ def test_read_workbook_raises_with_every_problem(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("junk.xlsx", b"this is not a zip file", "cannot read junk.xlsx: "),
-        ("data.csv", b"Client,KPI\n", "cannot read data.csv: not an .xlsx or .xlsm workbook"),
-        ("nope.xlsx", None, "cannot read nope.xlsx: file not found"),
+        # The file as it was given (here the absolute path the test passes), not only its name.
+        ("junk.xlsx", b"this is not a zip file", "cannot read {path}: "),
+        ("data.txt", b"Client,KPI\n", "cannot read {path}: not an .xlsx or .xlsm workbook"),
+        ("data.csv", b"Client,KPI\n", "cannot read {path}: kpi-xl reads .xlsx workbooks, not .csv files: "
+                                      "open it in your spreadsheet program and save it as .xlsx (Excel Workbook)"),
+        ("nope.xlsx", None, "{path}: file not found"),
     ],
 )
 def test_a_file_that_cannot_be_opened_is_one_problem(tmp_path, name, content, expected):
@@ -243,7 +246,7 @@ def test_a_file_that_cannot_be_opened_is_one_problem(tmp_path, name, content, ex
     data, problems = check_workbook(path)
     assert data is None
     (problem,) = problems
-    assert problem.sheet == "" and problem.severity is ERROR and str(problem).startswith(expected)
+    assert problem.sheet == "" and problem.severity is ERROR and str(problem).startswith(expected.format(path=path))
 
 
 # --- 100,000 rows, one bad cell in the middle, one empty row further down ---------------------------------

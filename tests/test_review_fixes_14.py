@@ -146,17 +146,17 @@ def test_each_workbook_error_is_on_its_own_line(tmp_path, capsys, command):
 
 @pytest.mark.parametrize(("name", "make", "expected"), [
     ("data.xlsx", lambda p: p.write_text("Client,KPI\nAcme,cpa\n"),
-     "cannot read data.xlsx: it is not an .xlsx workbook inside (a file renamed .xlsx?): open it in Excel and "
+     "cannot read {path}: it is not an .xlsx workbook inside (a file renamed .xlsx?): open it in Excel and "
      "save it as .xlsx"),
     ("cut.xlsx", lambda p: p.write_bytes(base_workbook(p.with_name("whole.xlsx")).read_bytes()[:3000]),
-     "cannot read cut.xlsx: it is damaged or incomplete: copy or download it again"),
-    ("folder.xlsx", lambda p: p.mkdir(), "cannot read folder.xlsx: it is a folder, not a workbook"),
+     "cannot read {path}: it is damaged or incomplete: copy or download it again"),
+    ("folder.xlsx", lambda p: p.mkdir(), "cannot read {path}: it is a folder, not a workbook"),
 ])
 def test_a_file_that_is_not_a_workbook_is_said_in_plain_words(tmp_path, name, make, expected):
     path = tmp_path / name
     make(path)
     data, problems = check_workbook(path)
-    assert data is None and [str(p) for p in problems] == [expected]
+    assert data is None and [str(p) for p in problems] == [expected.format(path=path)]   # the path as given
     assert "Error" not in expected and "Zip" not in str(problems[0])
 
 

@@ -50,6 +50,8 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
             print(f"wrote {shown(addin.build_addin(args.out, locale=resolve_locale(args.locale), name=name))}",
                   file=out)
     elif args.action == "install":
+        if args.file is not None and not args.file.is_file():   # before the platform: the same words everywhere
+            raise addin.AddinError(args.file, "file not found")
         main = addin.install_addin(source=args.file)
         sibling = args.file.with_name(addin.IMPORT_ADDIN_NAME) if args.file else None
         second = addin.install_addin(source=sibling if sibling and sibling.is_file() else None,

@@ -29,6 +29,8 @@ def run_new(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     from kpi_xl.i18n import resolve_locale
     from kpi_xl.workbook.template import write_template
 
+    if args.path.suffix.lower() != ".xlsx":   # the template is written by XlsxWriter: an .xlsx, nothing else
+        raise KpiError(f"{args.path}: a new workbook is an .xlsx file: name it {args.path.with_suffix('.xlsx')}")
     if args.path.exists() and not args.force:
         raise KpiError(f"{args.path} exists: choose another name or pass --force to replace it")
     write_template(args.path, locale=resolve_locale(args.locale))

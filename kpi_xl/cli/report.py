@@ -35,7 +35,8 @@ HELP = "write one PDF report per client"
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
-    parser.add_argument("--client", default=None, help="only this client (default: every client)")
+    parser.add_argument("--client", action="append", default=[], metavar="NAME",
+                        help="only this client (repeat for several; default: every client)")
     parser.add_argument("--period", type=period_argument, default=None, metavar="YYYY-MM",
                         help="the month (default: the workbook's report period, else the last complete month)")
     parser.add_argument("--locale", default=None,
@@ -71,7 +72,7 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     print_notes(parsed.problems, err)
     period = report_month(args.period, parsed.data.settings.report_period if parsed.data else None, today)
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
-    outcomes = write_batch(parsed, period, folder, today=today, only=[args.client] if args.client else (),
+    outcomes = write_batch(parsed, period, folder, today=today, only=args.client,
                            locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
                            partial=args.partial, include_empty=args.include_empty,
                            timeout=args.render_timeout or RENDER_TIMEOUT,

@@ -114,7 +114,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     """Runs ``kpi-xl send``. ``workbook`` is read from ``args.workbook`` unless given."""
     import sqlite3
 
-    from kpi_xl.delivery.config import find_password, resolve_smtp
+    from kpi_xl.delivery.config import DeliveryError, resolve_smtp, sending_settings
     from kpi_xl.delivery.ledger import default_ledger_path
     from kpi_xl.delivery.ledger_home import sender_ledger_path
     from kpi_xl.delivery.monthly import Batch, refuse_placeholder, send_batch, write_drafts
@@ -126,7 +126,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     now = now or (lambda: dt.datetime.now().astimezone())
     render_timeout = args.render_timeout or RENDER_TIMEOUT
     password: Secret | None = None
-    refusal = ""
+    refusal = unready = ""
     try:
         failed: dict[str, list[str]] = {}
         if workbook is None:
@@ -148,7 +148,15 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 raise
             refusal = str(error)  # the drafts are still written, to preview; the run still fails
         options = {name: getattr(args, name, None) for name in _SMTP_OPTIONS}
-        config = resolve_smtp(options, workbook.settings, environ=environ)
+        # Every missing setting at once; the drafts of a dry run need no server and no sender.
+        if args.dry_run:
+            config = resolve_smtp(options, workbook.settings, environ=environ, drafts=True)
+            try:
+                resolve_smtp(options, workbook.settings, environ=environ, sending=True)
+            except DeliveryError as error:
+                unready = shown_error(error)   # said after the drafts: what the real send still needs
+        else:
+            config, password = sending_settings(options, workbook.settings, environ=environ)
         batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), email_figures or {}, failed,
                       args.include_empty, as_of)
         progress = Progress(None if is_quiet(args) else err)
@@ -157,7 +165,6 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
             report = write_drafts(batch, render=render, sender=config.sender, folder=folder, workers=args.workers,
                                   now=now, progress=progress, render_timeout=render_timeout)
         else:
-            password = find_password(config, environ)
             mailer = Mailer(config, password, ssl_context=ssl_context)
             try:
                 ledger_path = args.ledger or sender_ledger_path(config.sender.addr_spec, os.environ)
@@ -183,6 +190,8 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
         print(f"Ledger: {shown(ledger_path)}", file=out)
     if report.stopped == "interrupted":
         return 130
+    if unready:   # with the summary, like the advice: what the real run would still refuse
+        print(f"Before sending for real: {unready}", file=out)
     if refusal:
         print(f"kpi-xl: drafts written for preview, but the real send would be refused: {shown(refusal)}", file=err)
         return 1

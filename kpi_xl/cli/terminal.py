@@ -49,7 +49,7 @@ def shown_error(error: BaseException, redact: Callable[[str], str] = str) -> str
     Clients!A2: x\\x1b\\ny
     """
     errors = getattr(error, "errors", None)
-    if not isinstance(errors, list) or not errors:
-        return shown(redact(str(error)))
+    if not isinstance(errors, list) or not errors or [str(error)] == [str(p) for p in errors]:
+        return shown(redact(str(error)))   # no list, or one error that is the whole message
     heading = str(error).split("\n", 1)[0]
     return "\n".join([shown(redact(heading)), *(shown(redact(str(problem))) for problem in errors)])

@@ -13,6 +13,8 @@ xlwings UDF returns, because it cannot return a real Excel error value.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "EXCEL_ERRORS",
     "DivisionByZeroError",
@@ -20,6 +22,7 @@ __all__ = [
     "KpiError",
     "NotAvailableError",
     "PropagatedExcelError",
+    "UnknownClientError",
     "UnknownKpiError",
     "UnknownLocaleError",
     "WorkbookError",
@@ -97,13 +100,41 @@ class UnknownKpiError(KpiError, LookupError):
 
 
 class UnknownLocaleError(KpiError, LookupError):
-    """A locale kpi_xl has no catalog for (like Babel's ``UnknownLocaleError(identifier)``)."""
+    """A locale kpi_xl has no catalog for (like Babel's ``UnknownLocaleError(identifier)``); ``supported``
+    lists those it has, for the message.
+
+    >>> str(UnknownLocaleError("de", ("en_US", "pl_PL")))
+    "unknown or unsupported locale 'de' (supported: en_US, pl_PL)"
+    """
 
     excel = "#N/A"
 
-    def __init__(self, identifier: object) -> None:
+    def __init__(self, identifier: object, supported: Sequence[str] = ()) -> None:
         self.identifier = identifier
-        super().__init__(f"unknown or unsupported locale {identifier!r}")
+        self.supported = tuple(supported)
+        listed = f" (supported: {', '.join(self.supported)})" if self.supported else ""
+        super().__init__(f"unknown or unsupported locale {identifier!r}{listed}")
+
+
+class UnknownClientError(KpiError, LookupError):
+    """A client name (``--client``, ``--only``) that is not on the Clients sheet: ``clients`` are those
+    that are, ``suggestion`` the nearest of them, if any is near (:mod:`kpi_xl.core.names`).
+
+    >>> str(UnknownClientError("cafe aurora", ["Acme", "Café Aurora"], "Café Aurora"))
+    'no client named "cafe aurora" in the workbook (clients: Acme, Café Aurora); did you mean "Café Aurora"?'
+    >>> str(UnknownClientError("Nobody", []))
+    'no client named "Nobody" in the workbook (clients: none)'
+    """
+
+    excel = "#N/A"
+
+    def __init__(self, name: str, clients: Sequence[str], suggestion: str | None = None) -> None:
+        self.name = name
+        self.clients = tuple(clients)
+        self.suggestion = suggestion
+        hint = f'; did you mean "{suggestion}"?' if suggestion else ""
+        super().__init__(f'no client named "{name}" in the workbook (clients: {", ".join(self.clients) or "none"})'
+                         f"{hint}")
 
 
 class PropagatedExcelError(KpiError):

@@ -25,27 +25,34 @@ import base64
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from pathlib import Path
+from typing import TypeVar
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Settings
 from kpi_xl.delivery.addresses import check_one_line, parse_address
 
 __all__ = [
+    "DRAFT_SENDER",
     "PASSWORD_VARIABLE",
     "SECURITY_MODES",
     "DeliveryError",
     "Secret",
     "SmtpConfig",
+    "SmtpSettingsError",
     "config_path",
     "find_password",
+    "missing_password",
     "resolve_smtp",
+    "sending_settings",
 ]
 
 PASSWORD_VARIABLE = "KPI_XL_SMTP_PASSWORD"
+#: The From address of dry-run drafts when no sender is set (``.invalid``: a domain that never exists, RFC 2606).
+DRAFT_SENDER = "sender-not-set@example.invalid"
 SECURITY_MODES = ("starttls", "ssl", "none")
 _DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 # Config file key -> SmtpConfig field. "from" reads better in a file; both spellings are accepted.
@@ -53,11 +60,30 @@ _FILE_KEYS = {"host": "smtp_host", "port": "smtp_port", "security": "smtp_securi
               "from": "from_address", "from_address": "from_address", "cafile": "smtp_cafile",
               "timeout": "smtp_timeout"}
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+_T = TypeVar("_T")
 _MAX_TIMEOUT = 3600.0  # seconds per SMTP command; more is a typo (and a socket cannot wait "forever")
 
 
 class DeliveryError(KpiError):
     """A delivery cannot start or go on: missing or wrong settings, an SMTP server that refuses us."""
+
+
+class SmtpSettingsError(DeliveryError):
+    """Every SMTP setting that is missing or wrong, found in one go (``errors``, one line each), so a
+    run names them all at once rather than one per attempt.
+
+    >>> print(SmtpSettingsError(["no SMTP server: give --smtp-host", "no sender address: give --from"]))
+    2 SMTP settings to fix:
+    no SMTP server: give --smtp-host
+    no sender address: give --from
+    >>> str(SmtpSettingsError(["no SMTP server: give --smtp-host"]))
+    'no SMTP server: give --smtp-host'
+    """
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        heading = [f"{len(self.errors)} SMTP settings to fix:"] if len(self.errors) > 1 else []
+        super().__init__("\n".join(heading + self.errors))
 
 
 class Secret:
@@ -122,12 +148,19 @@ class SmtpConfig:
 
     def check_sendable(self) -> None:
         """Refuses settings that cannot or must not send: no host, a login over plain text."""
+        problems = self.unsendable()
+        if problems:
+            raise SmtpSettingsError(problems)
+
+    def unsendable(self) -> list[str]:
+        """Why these settings cannot or must not send (nothing when they can)."""
         if not self.host:
-            raise DeliveryError("no SMTP server: give --smtp-host, smtp_host in the workbook's Settings "
-                                f"or host in {config_path({})}")
+            return ["no SMTP server: give --smtp-host, smtp_host in the workbook's Settings "
+                    f"or host in {config_path({})}"]
         if self.user and self.security == "none" and self.host not in _LOOPBACK:
-            raise DeliveryError(f"refusing to send the password for {self.user} unencrypted to {self.host}: "
-                                "use --smtp-security starttls or ssl")
+            return [f"refusing to send the password for {self.user} unencrypted to {self.host}: "
+                    "use --smtp-security starttls or ssl"]
+        return []
 
 
 def config_path(environ: Mapping[str, str]) -> Path:
@@ -161,14 +194,47 @@ def _read_config_file(environ: Mapping[str, str]) -> dict[str, object]:
 
 
 def resolve_smtp(options: Mapping[str, object], settings: Settings, *,
-                 environ: Mapping[str, str]) -> SmtpConfig:
+                 environ: Mapping[str, str], sending: bool = False, drafts: bool = False) -> SmtpConfig:
     """Merges options > workbook settings > config file and checks each value, naming where it came from.
 
     ``options`` holds the command line's values by field name (``smtp_host``, ``smtp_port``,
-    ``smtp_security``, ``smtp_user``, ``from_address``, ``smtp_cafile``); None means not given.
+    ``smtp_security``, ``smtp_user``, ``from_address``, ``smtp_cafile``); None means not given. Every
+    missing or wrong setting is reported at once (:class:`SmtpSettingsError`); with ``sending`` that
+    includes what :meth:`SmtpConfig.check_sendable` refuses (no server). With ``drafts`` (a dry run,
+    which sends nothing) no sender is needed: the drafts come from the agency at :data:`DRAFT_SENDER`.
     """
-    file = _read_config_file(environ)
+    config, problems = _resolve(options, settings, environ, sending=sending, drafts=drafts)
+    if problems:
+        raise SmtpSettingsError(problems)
+    return config
+
+
+def sending_settings(options: Mapping[str, object], settings: Settings, *,
+                     environ: Mapping[str, str]) -> tuple[SmtpConfig, Secret | None]:
+    """The settings of a real send and its password (:func:`find_password`), every missing or wrong
+    one reported at once: no server, no sender, a login without a password...
+    """
+    config, problems = _resolve(options, settings, environ, sending=True, drafts=False)
+    password = find_password(config, environ)
+    if config.user and password is None:
+        problems.append(missing_password(config))
+    if problems:
+        raise SmtpSettingsError(problems)
+    return config, password
+
+
+def missing_password(config: SmtpConfig) -> str:
+    """What to do when the SMTP user has no password in the environment or the keyring."""
+    return (f"no password for {config.user}: set {PASSWORD_VARIABLE} or store it with "
+            f"`keyring set kpi_xl:{config.host or 'SMTP-HOST'} {config.user}`")
+
+
+def _resolve(options: Mapping[str, object], settings: Settings, environ: Mapping[str, str], *, sending: bool,
+             drafts: bool) -> tuple[SmtpConfig, list[str]]:
+    """The settings (placeholders where one is wrong) and every problem found with them."""
+    file = _read_config_file(environ)   # a config file that cannot be read: that alone, first
     file_label = str(file.get("_path", "config file"))
+    problems: list[str] = []
 
     def pick(name: str) -> tuple[object, str]:
         if options.get(name) is not None:
@@ -179,33 +245,55 @@ def resolve_smtp(options: Mapping[str, object], settings: Settings, *,
             return file[name], file_label
         return None, ""
 
-    security, where = pick("smtp_security")
-    security = str(security or "starttls").strip().lower()
-    if security not in SECURITY_MODES:
-        raise DeliveryError(f"{where}: SMTP security must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
-    port, where = pick("smtp_port")
-    if port is None:
-        port = _DEFAULT_PORTS[security]
-    try:
-        port = int(port)  # type: ignore[call-overload]
-        if not 0 < port < 65536:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise DeliveryError(f"{where}: SMTP port must be a number from 1 to 65535, got {port!r}") from None
-    timeout = _seconds(*pick("smtp_timeout"))
+    def checked(check: Callable[..., _T], *args: object, default: _T) -> _T:
+        try:
+            return check(*args)
+        except DeliveryError as error:
+            problems.append(str(error))
+            return default
+
+    security = checked(_security, *pick("smtp_security"), default="starttls")
+    port = checked(_port, *pick("smtp_port"), security, default=_DEFAULT_PORTS[security])
+    timeout = checked(_seconds, *pick("smtp_timeout"), default=60.0)
     host, _ = pick("smtp_host")
     user, _ = pick("smtp_user")
     cafile, _ = pick("smtp_cafile")
-    return SmtpConfig(
+    sender_value, where = pick("from_address")
+    if not sender_value and drafts:
+        sender_value, where = DRAFT_SENDER, "the drafts' placeholder sender"
+    sender = checked(_sender, sender_value, where, settings.agency_name, default=Address(addr_spec=DRAFT_SENDER))
+    config = SmtpConfig(
         host=_text(host),
         port=port,
         security=security,
         user=_text(user),
-        sender=_sender(*pick("from_address"), settings.agency_name),
+        sender=sender,
         cafile=str(cafile) if cafile else None,
         timeout=timeout,
         data_timeout=max(timeout, 600.0),
     )
+    if sending:
+        problems += config.unsendable()
+    return config, problems
+
+
+def _security(value: object, where: str) -> str:
+    security = str(value or "starttls").strip().lower()
+    if security not in SECURITY_MODES:
+        raise DeliveryError(f"{where}: SMTP security must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
+    return security
+
+
+def _port(value: object, where: str, security: str) -> int:
+    if value is None:
+        return _DEFAULT_PORTS[security]
+    try:
+        port = int(value)  # type: ignore[call-overload]
+        if not 0 < port < 65536:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DeliveryError(f"{where}: SMTP port must be a number from 1 to 65535, got {value!r}") from None
+    return port
 
 
 def _text(value: object) -> str | None:

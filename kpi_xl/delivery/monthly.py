@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kpi_xl.core.model import Client, Settings, WorkbookData
+from kpi_xl.core.names import find_clients
 from kpi_xl.core.periods import Month
 from kpi_xl.delivery.addresses import Recipient, check_recipients
 from kpi_xl.delivery.config import DeliveryError
@@ -104,18 +105,15 @@ def refuse_placeholder(settings: Settings) -> None:
 
 
 def select_clients(workbook: WorkbookData, only: Iterable[str] = (), others: Iterable[str] = ()) -> list[Client]:
-    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist.
+    """The clients to deliver to, in workbook order; ``only`` names (any case) must all exist
+    (:func:`~kpi_xl.core.names.find_client`: an unknown one raises ``UnknownClientError``).
     ``others``: clients left out of ``workbook`` (their rows have errors), named when one is not found."""
     clients = list(workbook.clients.values())
-    wanted = {name.casefold(): name for name in only}
-    if not wanted:
+    only = list(only)
+    if not only:
         return clients
-    unknown = sorted(set(wanted) - {client.name.casefold() for client in clients})
-    if unknown:
-        known = ", ".join([client.name for client in clients] + list(others)) or "none"
-        raise DeliveryError(f"no client named {', '.join(repr(wanted[k]) for k in unknown)} in the workbook "
-                            f"(clients: {known})")
-    return [client for client in clients if client.name.casefold() in wanted]
+    wanted = set(find_clients(only, [client.name for client in clients] + list(others)))
+    return [client for client in clients if client.name in wanted]
 
 
 def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Recipient]]]:

@@ -27,7 +27,7 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from kpi_xl.delivery.config import Secret, SmtpConfig
+from kpi_xl.delivery.config import Secret, SmtpConfig, missing_password
 
 __all__ = ["Mailer", "Reply", "RetryPolicy", "SessionError", "Transaction", "TransactionResult"]
 
@@ -198,9 +198,7 @@ class Mailer:
             smtp.ehlo()
         if config.user:
             if self._password is None:
-                raise SessionError(
-                    f"no password for {config.user}: set KPI_XL_SMTP_PASSWORD or store it with "
-                    f"`keyring set kpi_xl:{config.host} {config.user}`", permanent=True)
+                raise SessionError(missing_password(config), permanent=True)
             smtp.login(config.user, self._password.reveal())
 
     def _session_error(self, error: OSError, *, connected: bool) -> SessionError:

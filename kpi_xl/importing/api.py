@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.names import find_client
 from kpi_xl.core.registry import MEASURES
 from kpi_xl.files import replacing
 from kpi_xl.importing.errors import (
     CURRENCY_MISMATCH,
+    FILE_NOT_FOUND,
     FOLDER,
     LOCKED,
     TOO_LARGE,
-    UNKNOWN_CLIENT,
     UNKNOWN_MEASURE,
     UNREADABLE,
     ImportNotice,
@@ -40,7 +40,7 @@ from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
 from kpi_xl.workbook.read import lock_file, read_workbook
 
-__all__ = ["MAX_EXPORT_BYTES", "ImportResult", "find_client", "import_files", "read_exports"]
+__all__ = ["MAX_EXPORT_BYTES", "ImportResult", "import_files", "read_exports"]
 
 #: The largest export file read (bytes). A year of daily rows for 500 campaigns is about 30 MB; a file
 #: past this is refused before it is read, so a wrong file cannot exhaust the memory.
@@ -55,14 +55,6 @@ class ImportResult:
     backup: Path | None = None
     notices: list[ImportNotice] = field(default_factory=list)   # columns left out, rows doubled...
     before: list[dict[str, Decimal]] = field(default_factory=list)   # per file, its range's totals now (dry run)
-
-
-def find_client(data: WorkbookData, name: str, where: str) -> str:
-    """The client's name as the Clients sheet spells it (case and spaces ignored)."""
-    for client in data.clients:
-        if client.casefold() == name.strip().casefold():
-            return client
-    raise ImportRefusedError(where, 0, UNKNOWN_CLIENT, client=name, clients=", ".join(data.clients) or "none")
 
 
 def read_exports(files: Sequence[Path], currency: str, client: str, overrides: Mapping[str, str] | None = None,
@@ -87,8 +79,8 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
 
 
 def _export_bytes(path: Path) -> bytes:
-    """The file's bytes; a folder, an unreadable file or one past :data:`MAX_EXPORT_BYTES` refused
-    before anything is read."""
+    """The file's bytes; a missing file (named as given), a folder, an unreadable file or one past
+    :data:`MAX_EXPORT_BYTES` refused before anything is read."""
     try:
         if path.is_dir():
             raise ImportRefusedError(path.name, 0, FOLDER)
@@ -97,6 +89,8 @@ def _export_bytes(path: Path) -> bytes:
             raise ImportRefusedError(path.name, 0, TOO_LARGE, size=str(-(-size // 2**20)),
                                      limit=str(MAX_EXPORT_BYTES // 2**20))
         return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRefusedError(str(path), 0, FILE_NOT_FOUND) from None
     except OSError as error:
         raise ImportRefusedError(path.name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
 
@@ -120,8 +114,9 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
                  overrides: Mapping[str, str] | None = None) -> ImportResult:
     """Imports ``files`` into ``workbook``'s Actuals for ``client``; with ``dry_run`` only plans.
 
-    Raises :class:`ImportRefusedError` for the workbook itself (locked, unknown client, no Source
-    column) and :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
+    Raises :class:`ImportRefusedError` for the workbook itself (locked, no Source column),
+    :class:`~kpi_xl.core.errors.UnknownClientError` for a ``client`` not on its Clients sheet and
+    :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
     """
     with _collector_paused():
         return _import(Path(workbook), files, client, channel, source, dry_run, overrides)
@@ -132,7 +127,7 @@ def _import(workbook: Path, files: Sequence[Path], client: str, channel: str | N
     if not dry_run and (lock := lock_file(workbook)):
         raise ImportRefusedError(workbook.name, 0, LOCKED, lock=lock.name)
     data = read_workbook(workbook)
-    name = find_client(data, client, workbook.name)
+    name = find_client(client, list(data.clients))   # case ignored, as every command does
     custom = set(data.actuals.custom)
     for role in (overrides or {}).values():
         if role != "none" and role not in MEASURES and role not in ROLES and role not in custom:

@@ -20,6 +20,7 @@ __all__ = [
     "AGGREGATE",
     "CURRENCY_MISMATCH",
     "EMPTY_FILE",
+    "FILE_NOT_FOUND",
     "FILTERED_EXPORT",
     "FOLDER",
     "HAND_TYPED_TWIN",
@@ -37,7 +38,6 @@ __all__ = [
     "TABLE_LAYOUT",
     "TOO_LARGE",
     "TOTAL_MISMATCH",
-    "UNKNOWN_CLIENT",
     "UNKNOWN_MEASURE",
     "UNREADABLE",
     "ImportNotice",
@@ -53,7 +53,6 @@ AGGREGATE = N_("one total over {range}, which is not one calendar month: it cann
                "days. Export it again with a Day (or Week, Month) segment or time breakdown")
 CURRENCY_MISMATCH = N_("the export is in {currency}, but {client} is billed in {expected}: export it in "
                        "{expected}, or change the client's currency")
-UNKNOWN_CLIENT = N_("no client {client} on the Clients sheet (clients: {clients})")
 UNKNOWN_MEASURE = N_("{measure} is not a measure of the workbook: map a column to a built-in measure or to one "
                      "declared on the Custom KPIs sheet")
 LOCKED = N_("the workbook is open in Excel or LibreOffice ({lock} exists): close it, or use the Import data "
@@ -63,6 +62,7 @@ TOO_LARGE = N_("the file is {size} MB, more than the {limit} MB an export can be
                "or split it into several files")
 LINE_TOO_LONG = N_("a line longer than {limit} characters: this is not a platform export (download it again)")
 FOLDER = N_("this is a folder, not an export file")
+FILE_NOT_FOUND = N_("file not found")   # after the path as given: the words of every command
 EMPTY_FILE = N_("the file is empty (0 bytes or only blank lines): download the export again")
 SPREADSHEET = N_("this is a spreadsheet ({kind}), not a CSV export: download the report again as CSV "
                  "(Google Ads: Download > CSV; Meta Ads Manager: Export > Export table data > .csv; "

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.names import find_clients
 from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import N_
 from kpi_xl.workbook.parse import Parsed
@@ -35,7 +36,6 @@ NOT_STARTED = N_("{period} has not begun (today is {today}): there is nothing to
 NOT_ENDED = N_("{period} has not ended (today is {today}): ask for a partial report of the month so far "
                "(--partial) or choose an earlier month")
 NO_DATA = N_("no client has Actuals rows in {period}: nothing to report")
-NO_CLIENT = N_("no client named {client} in the workbook (clients: {clients})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,21 +107,16 @@ def plan(parsed: Parsed, period: Month, *, only: Sequence[str] = (), include_emp
          ) -> tuple[list[str], list[ClientOutcome]]:
     """The clients to report, in workbook order, and the outcomes of those that will not be.
 
-    Raises :class:`WorkbookInvalid` when the workbook as a whole has an error, :class:`KpiError`
-    for an ``only`` name that is no client.
+    Raises :class:`WorkbookInvalid` when the workbook as a whole has an error,
+    :class:`~kpi_xl.core.errors.UnknownClientError` for an ``only`` name that is no client.
     """
     if parsed.data is None:
         raise WorkbookInvalid(parsed.problems)
     data = parsed.data
     names = list(parsed.clients) or list(data.clients)
     if only:
-        wanted = {name.strip().casefold(): name for name in only}
-        known = {name.casefold() for name in names}
-        for key, name in wanted.items():
-            if key not in known:
-                raise KpiError(str(problem("", 0, 0, ERROR, NO_CLIENT, client=repr(name),
-                                           clients=", ".join(names) or "none")))
-        names = [name for name in names if name.casefold() in wanted]
+        wanted = set(find_clients(only, names))
+        names = [name for name in names if name in wanted]
     active = active_clients(data, period)
     todo: list[str] = []
     others: list[ClientOutcome] = []

@@ -135,11 +135,16 @@ class WorkbookInvalid(KpiError):  # noqa: N818 (the name the callers know; it is
     >>> err = WorkbookInvalid([problem("Clients", 0, 0, ERROR, "sheet not found")])
     >>> str(err)
     '1 error in the workbook:\\nClients: sheet not found'
+    >>> str(WorkbookInvalid([problem("", 0, 0, ERROR, "{file}: file not found", file="q3/clients.xlsx")]))
+    'q3/clients.xlsx: file not found'
     """
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         self.errors = [p for p in self.problems if p.severity is ERROR]
         count = len(self.errors)
+        if count == 1 and not self.errors[0].sheet:   # the file itself (not found, not a workbook): just that
+            super().__init__(str(self.errors[0]))
+            return
         lines = [f"{count} error{'s' if count != 1 else ''} in the workbook:", *map(str, self.errors)]
         super().__init__("\n".join(lines))

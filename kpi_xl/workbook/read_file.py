@@ -32,12 +32,16 @@ from kpi_xl.workbook.archive import (
 from kpi_xl.workbook.grid import NO_VALUE, Grid, Unreadable
 from kpi_xl.workbook.problems import ERROR, WorkbookInvalid, column_number, problem
 
-__all__ = ["SUFFIXES", "cannot_read", "read_file"]
+__all__ = ["OTHER_SPREADSHEETS", "SUFFIXES", "cannot_read", "read_file"]
 
 SUFFIXES = (".xlsx", ".xlsm")
+#: Spreadsheets and tables kpi_xl does not read, which any spreadsheet program saves as .xlsx.
+OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".fods", ".numbers", ".csv", ".tsv")
 CANNOT_READ = N_("cannot read {file}: {reason}")
-NOT_FOUND = N_("cannot read {file}: file not found")
+NOT_FOUND = N_("{file}: file not found")
 NOT_A_WORKBOOK = N_("cannot read {file}: not an .xlsx or .xlsm workbook")
+SAVE_AS_XLSX = N_("cannot read {file}: kpi-xl reads .xlsx workbooks, not {suffix} files: open it in your "
+                  "spreadsheet program and save it as .xlsx (Excel Workbook)")
 NOT_XLSX_CONTENT = N_("cannot read {file}: it is not an .xlsx workbook inside (a file renamed .xlsx?): "
                       "open it in Excel and save it as .xlsx")
 DAMAGED = N_("cannot read {file}: it is damaged or incomplete: copy or download it again")
@@ -75,10 +79,11 @@ _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 def cannot_read(path: Path, template: str = CANNOT_READ, reason: str = "", **params: str) -> WorkbookInvalid:
-    """The error for a file that cannot be opened at all: one problem, with no sheet."""
+    """The error for a file that cannot be opened at all: one problem, with no sheet, naming the file
+    as it was given (``clients/2026.xlsx``, not only its name, nor the absolute path)."""
     if template == CANNOT_READ:
         params["reason"] = reason
-    return WorkbookInvalid([problem("", 0, 0, ERROR, template, file=path.name, **params)])
+    return WorkbookInvalid([problem("", 0, 0, ERROR, template, file=str(path), **params)])
 
 
 def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
@@ -87,11 +92,15 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
     Raises :class:`WorkbookInvalid` (one problem, no sheet) when the file cannot be read at all.
     """
     path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise cannot_read(path, NOT_A_WORKBOOK)
+    if not path.exists():
+        raise cannot_read(path, NOT_FOUND)
     if path.is_dir():
         raise cannot_read(path, FOLDER)
-    if not path.is_file():
+    if path.suffix.lower() in OTHER_SPREADSHEETS:
+        raise cannot_read(path, SAVE_AS_XLSX, suffix=path.suffix.lower())
+    if path.suffix.lower() not in SUFFIXES:
+        raise cannot_read(path, NOT_A_WORKBOOK)
+    if not path.is_file():   # a device or a pipe named .xlsx: never opened (a pipe would wait forever)
         raise cannot_read(path, NOT_FOUND)
     try:
         check_archive(path)

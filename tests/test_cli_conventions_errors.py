@@ -1,0 +1,226 @@
+"""The same mistake gets the same words and exit status in every command (issue 12), through main(argv).
+
+An unknown client lists the clients and suggests the nearest (case and accents ignored); an unknown
+locale lists the supported ones; a missing file is named as it was given; a spreadsheet that is not
+an .xlsx gets the hint to save it as one; ``send`` names every missing SMTP setting at once and its
+dry run needs none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi_xl import cli
+
+DEMO = Path(__file__).resolve().parent.parent / "workbooks" / "demo.xlsx"
+CLIENTS = "Aurora Moda, Café Serra Azul, Zielony Ogród, Sen Vàng Spa"   # the demo's, in workbook order
+EXPORT = Path(__file__).resolve().parent / "fixtures" / "imports" / "google_ads_eur.csv"   # in Aurora Moda's EUR
+
+
+@pytest.fixture(autouse=True)
+def _setting(tmp_path, monkeypatch):
+    """Every command runs in an empty folder (paths are given relative to it), on a fixed day, with no
+    SMTP config file and no keyring."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "today", lambda: dt.date(2026, 11, 22))
+    monkeypatch.setenv("KPI_XL_CONFIG", "")
+    monkeypatch.delenv("KPI_XL_SMTP_PASSWORD", raising=False)
+    monkeypatch.setitem(sys.modules, "keyring", None)
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    return Path(shutil.copy(DEMO, tmp_path / "demo.xlsx"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# --- an unknown client ----------------------------------------------------------------------------------
+
+CLIENT_COMMANDS = {   # how each command takes one client's name
+    "goals": lambda name: ["goals", "demo.xlsx", "--client", name],
+    "report": lambda name: ["report", "demo.xlsx", "--client", name, "--out", "pdfs"],
+    "send": lambda name: ["send", "demo.xlsx", "--only", name, "--dry-run", "--out", "drafts", "--workers", "0"],
+    "import": lambda name: ["import", "demo.xlsx", str(EXPORT), "--client", name, "--dry-run"],
+}
+
+
+@pytest.mark.parametrize("command", CLIENT_COMMANDS)
+@pytest.mark.parametrize(("name", "suggestion"), [
+    ("sen vang spa", "Sen Vàng Spa"),        # accents differ: suggested, never taken silently
+    ("ZIELONY OGROD", "Zielony Ogród"),      # case and accents
+    ("Aurora Mode", "Aurora Moda"),          # a typo
+    ("Cafe Sierra Azul", "Café Serra Azul"),
+    ("Nobody", None),                        # nothing near: the list alone
+])
+def test_an_unknown_client_lists_the_clients_and_suggests_the_nearest(capsys, demo, command, name, suggestion):
+    before = demo.read_bytes()
+    status, out, err = run(capsys, *CLIENT_COMMANDS[command](name))
+    hint = f'; did you mean "{suggestion}"?' if suggestion else ""
+    assert (status, out) == (1, "")
+    assert err == f'kpi-xl: no client named "{name}" in the workbook (clients: {CLIENTS}){hint}\n'
+    assert demo.read_bytes() == before and not Path("pdfs").exists() and not Path("drafts").exists()
+
+
+@pytest.mark.parametrize("command", ["goals", "import"])
+def test_a_client_named_in_another_case_is_that_client(capsys, demo, command):
+    # As import, report and send always did (and goals now does too): case and spaces are not a mistake.
+    status, out, err = run(capsys, *CLIENT_COMMANDS[command](" AURORA moda "))
+    assert (status, err) == (0, "")
+    if command == "goals":
+        assert {line.split("  ")[0] for line in out.splitlines()[3:]} == {"Aurora Moda"}
+    else:
+        assert out.splitlines()[-1] == "dry run: demo.xlsx not changed"
+
+
+def test_report_takes_client_more_than_once(capsys, demo):
+    status, out, err = run(capsys, "report", "demo.xlsx", "--client", "Sen Vàng Spa", "--client", "aurora moda",
+                           "--out", "pdfs")
+    assert status == 0, err
+    assert sorted(p.name for p in Path("pdfs").iterdir()) == ["Aurora-Moda_2026-10_es_ES.pdf",
+                                                              "Sen-Vàng-Spa_2026-10_vi_VN.pdf"]
+    assert out.splitlines()[-1] == "2026-10: written 2, skipped 0, failed 0"
+
+
+def test_goals_takes_client_more_than_once(capsys, demo):
+    status, out, _ = run(capsys, "goals", "demo.xlsx", "--client", "Sen Vàng Spa", "--client", "Aurora Moda",
+                         "--as-of", "2026-11-21")
+    assert status == 0
+    assert {line.split("  ")[0] for line in out.splitlines()[3:]} == {"Aurora Moda", "Sen Vàng Spa"}
+
+
+# --- an unknown locale ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ["kpis", "--locale", "de_DE"],
+    ["new", "new.xlsx", "--locale", "de_DE"],
+    ["report", "demo.xlsx", "--locale", "de_DE", "--out", "pdfs"],
+    ["addin", "build", "--locale", "de_DE", "--out", "addin"],
+])
+def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (1, "")
+    assert err == ("kpi-xl: unknown or unsupported locale 'de_DE' "
+                   "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)\n")
+    assert sorted(p.name for p in Path.cwd().iterdir()) == ["demo.xlsx"]   # nothing written
+
+
+# --- a missing file -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "shown"), [
+    (["goals", "q3/clients.xlsx"], "q3/clients.xlsx"),
+    (["report", "q3/clients.xlsx"], "q3/clients.xlsx"),
+    (["send", "q3/clients.xlsx"], "q3/clients.xlsx"),
+    (["send", "q3/clients.xlsx", "--dry-run"], "q3/clients.xlsx"),
+    (["history", "q3/clients.xlsx"], "q3/clients.xlsx"),
+    (["import", "q3/clients.xlsx", str(EXPORT), "--client", "Acme"], "q3/clients.xlsx"),
+    (["addin", "install", "--file", "q3/kpi_xl.xlam"], "q3/kpi_xl.xlam"),   # before "not on this platform"
+    (["goals", "q3/clients.xls"], "q3/clients.xls"),   # missing first, whatever its kind
+])
+def test_a_missing_file_is_named_as_given(capsys, argv, shown):
+    status, out, err = run(capsys, *argv)
+    assert (status, out, err) == (1, "", f"kpi-xl: {shown}: file not found\n")
+
+
+@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls"])
+def test_check_lists_a_missing_file_as_its_one_error_in_the_same_words(capsys, path):
+    # check lists findings like a linter (on stdout, then a count); the finding is the others' message.
+    status, out, err = run(capsys, "check", path)
+    assert (status, out, err) == (1, f"error: {path}: file not found\n{Path(path).name}: 1 error, 0 warnings\n", "")
+
+
+def test_a_missing_export_is_named_as_given_and_the_others_go_in(capsys, demo):
+    status, out, err = run(capsys, "import", "demo.xlsx", "exports/july.csv", str(EXPORT), "--client", "Aurora Moda",
+                           "--dry-run")
+    assert status == 1
+    assert err == "kpi-xl: refused: exports/july.csv: file not found\n"
+    assert "google_ads_eur.csv" in out   # the file that exists is read and planned
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".csv"])
+@pytest.mark.parametrize("command", [
+    ["check"], ["goals"], ["report"], ["send"], ["send", "--dry-run"], ["import", str(EXPORT), "--client", "Acme"],
+])
+def test_a_spreadsheet_that_is_not_xlsx_gets_the_hint_to_save_it_as_xlsx(capsys, command, suffix):
+    Path(f"clients{suffix}").write_bytes(b"Client,Email\nAcme,ana@acme.example\n")
+    status, out, err = run(capsys, command[0], f"clients{suffix}", *command[1:])
+    message = (f"cannot read clients{suffix}: kpi-xl reads .xlsx workbooks, not {suffix} files: open it in your "
+               "spreadsheet program and save it as .xlsx (Excel Workbook)")
+    if command == ["check"]:
+        assert (status, out, err) == (1, f"error: {message}\nclients{suffix}: 1 error, 0 warnings\n", "")
+    else:
+        assert (status, out, err) == (1, "", f"kpi-xl: {message}\n")
+
+
+@pytest.mark.parametrize(("path", "advice"), [
+    ("clients.xls", "clients.xlsx"), ("clients.xlsm", "clients.xlsx"), ("clients.ods", "clients.xlsx"),
+    ("clients", "clients.xlsx"), ("q3/clients.csv", "q3/clients.xlsx"),
+])
+def test_new_writes_only_an_xlsx(capsys, tmp_path, path, advice):
+    status, out, err = run(capsys, "new", path)
+    assert (status, out) == (1, "")
+    assert err == f"kpi-xl: {path}: a new workbook is an .xlsx file: name it {advice}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- send: every missing SMTP setting at once; a dry run needs none -------------------------------------
+
+def _without_smtp_settings(path: Path) -> Path:
+    """The demo with no sender address, no SMTP server and no SMTP user in its Settings."""
+    book = load_workbook(path)
+    for key, value in book["Settings"].iter_rows(min_col=1, max_col=2):
+        if key.value in ("from_address", "smtp_host", "smtp_user"):
+            value.value = None
+    book.save(path)
+    return path
+
+
+NO_SENDER = "no sender address: give --from, from_address in the workbook's Settings or from in the config file"
+
+
+def _no_server() -> str:
+    return ("no SMTP server: give --smtp-host, smtp_host in the workbook's Settings or host in "
+            f"{Path.home() / '.config' / 'kpi_xl' / 'smtp.toml'}")
+
+
+def test_send_names_every_missing_setting_at_once(capsys, demo):
+    _without_smtp_settings(demo)
+    status, out, err = run(capsys, "send", "demo.xlsx")
+    assert (status, out) == (1, "")
+    assert err == f"kpi-xl: 2 SMTP settings to fix:\n{NO_SENDER}\n{_no_server()}\n"
+    status, out, err = run(capsys, "send", "demo.xlsx", "--smtp-user", "ana", "--smtp-port", "0")
+    assert (status, out) == (1, "")
+    assert err == ("kpi-xl: 4 SMTP settings to fix:\n--smtp-port: SMTP port must be a number from 1 to 65535, got 0\n"
+                   f"{NO_SENDER}\n{_no_server()}\n"
+                   "no password for ana: set KPI_XL_SMTP_PASSWORD or store it with "
+                   "`keyring set kpi_xl:SMTP-HOST ana`\n")
+
+
+def test_a_dry_run_needs_no_sender_and_says_what_sending_would(capsys, demo):
+    _without_smtp_settings(demo)
+    status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--only", "Aurora Moda", "--out", "drafts",
+                           "--workers", "0")
+    assert status == 0, err
+    draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
+    # The agency's name over an address that cannot exist (RFC 2606's .invalid), never a real one.
+    assert 'From: "Lumen Digital (demo)" <sender-not-set@example.invalid>' in draft.splitlines()
+    assert out.endswith("2026-10: written: 1 (dry run: nothing sent)\n"
+                        f"Before sending for real: 2 SMTP settings to fix:\n{NO_SENDER}\n{_no_server()}\n")
+
+
+def test_a_dry_run_with_every_setting_says_nothing_more(capsys, demo):
+    status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--only", "Aurora Moda", "--out", "drafts",
+                           "--workers", "0")
+    assert (status, out.splitlines()[-1]) == (0, "2026-10: written: 1 (dry run: nothing sent)"), err
+    draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
+    assert 'From: "Lumen Digital (demo)" <reports@example.net>' in draft.splitlines()
