@@ -19,32 +19,39 @@ PACKAGE = Path(kpi_xl.__file__).parent
 CORE = PACKAGE / "core"
 FORBIDDEN = ("xlwings", "jinja2", "weasyprint", "smtplib", "babel", "email", "sqlite3")
 
-#: Which room each top-level module or package of kpi_xl is in.
+#: Which room each top-level module or package of kpi_xl is in ("" is kpi_xl/__init__.py itself).
 ROOMS = {
+    "": "root",                  # __version__; main() is the Generate report button (imports excel lazily)
     "core": "core",
     "i18n": "shared", "resources": "shared", "files": "shared", "emails": "shared", "lifeline": "shared",
     "workbook": "workbook", "importing": "importing", "report": "report", "delivery": "delivery",
-    "excel": "excel", "udfs": "excel", "lite": "excel", "__init__": "excel",  # kpi_xl.main(): the add-in's button
+    "excel": "excel", "udfs": "excel", "lite": "excel",
     "cli": "cli",
-    "demo": "tools", "docs": "tools",
+    "demo": "demo",              # the demo data
+    "docs": "docs",              # the README's function reference, from the Excel functions' help
 }
-_STAGES = {"core", "shared"}
+_BASE = {"core", "shared"}
 #: room -> the rooms it may import. Arrows point into core; the stages import the stages before them;
 #: the two faces (cli, excel) import anything but each other, and nothing imports cli.
 ALLOWED = {
     "core": set(),
     "shared": {"core"},
-    "workbook": _STAGES,
-    "importing": _STAGES | {"workbook"},
-    "report": _STAGES | {"workbook"},
-    "delivery": _STAGES | {"workbook", "report"},
-    "tools": _STAGES | {"workbook", "report", "excel"},   # the demo data; the README's function reference
-    "excel": _STAGES | {"workbook", "importing", "report", "delivery"},
-    "cli": _STAGES | {"workbook", "importing", "report", "delivery", "tools"},
+    "workbook": _BASE,
+    "importing": _BASE | {"workbook"},
+    "report": _BASE | {"workbook"},
+    "delivery": _BASE | {"workbook", "report"},
+    "demo": _BASE | {"workbook"},
+    "docs": _BASE | {"excel"},
+    "root": {"excel"},
+    "excel": _BASE | {"workbook", "importing", "report", "delivery", "root"},
+    "cli": _BASE | {"workbook", "importing", "report", "delivery", "demo", "root"},
 }
 #: The one arrow between the faces: ``kpi-xl addin`` builds and installs the add-in file, whose
 #: builder lives with the rest of Excel's face and needs no xlwings.
 EXCEPTIONS = {("kpi_xl.cli.addin", "kpi_xl.excel.addin")}
+#: What the stages never use: they know neither argparse nor xlwings, and print nothing.
+STAGES = ("workbook", "importing", "report", "delivery")
+NOT_IN_STAGES = ("argparse", "xlwings")
 
 
 def _module_name(path: Path) -> str:
@@ -57,29 +64,45 @@ MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 def _imports(path: Path) -> set[str]:
     """Every module ``path`` imports, anywhere in it (``from kpi_xl.x import y`` names kpi_xl.x.y if
-    that is a module, else kpi_xl.x)."""
+    that is a module, else kpi_xl.x; a relative import is resolved against the module's package)."""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & set(MODULES)
-            names.update(submodules if len(submodules) == len(node.names) else {node.module, *submodules})
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            submodules = {f"{module}.{alias.name}" for alias in node.names} & set(MODULES)
+            names.update(submodules if len(submodules) == len(node.names) else {module, *submodules})
     return names
 
 
 def _room(module: str) -> str:
     parts = module.split(".")
-    return ROOMS[parts[1] if len(parts) > 1 else "__init__"]
+    return ROOMS[parts[1] if len(parts) > 1 else ""]
 
 
 def _arrows() -> list[tuple[str, str]]:
-    return [(source, target) for source, path in MODULES.items() for target in _imports(path)
-            if target in MODULES and target != "kpi_xl"]
+    return [(source, target) for source, path in MODULES.items() for target in _imports(path) if target in MODULES]
 
 
 def test_every_module_is_in_a_room():
     assert {m.split(".")[1] for m in MODULES if m != "kpi_xl"} <= set(ROOMS)
+
+
+@pytest.mark.parametrize("path", sorted(p for room in STAGES for p in (PACKAGE / room).rglob("*.py")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_stages_know_neither_argparse_nor_xlwings_and_print_nothing(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert sorted(n for n in _imports(path) if n.split(".")[0] in NOT_IN_STAGES) == []
+    prints = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    streams = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+               and node.attr in ("stdout", "stderr") and isinstance(node.value, ast.Name) and node.value.id == "sys"]
+    assert (prints, streams) == ([], [])
 
 
 @pytest.mark.parametrize("room", sorted(ALLOWED))
