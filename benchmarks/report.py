@@ -113,8 +113,10 @@ def throughput(data, reports: int, workers: int) -> None:
 
 
 def fresh_process(data_path: Path, client: str, repeat: int) -> None:
-    code = ("from kpi_xl.report import render_client_pdf\n"
-            f"pdf = render_client_pdf({str(data_path)!r}, {client!r}, {str(PERIOD)!r}, None)\n"
+    code = ("from kpi_xl.core.periods import Month\n"
+            "from kpi_xl.report import render_report_pdf\n"
+            "from kpi_xl.workbook.read import read_workbook\n"
+            f"pdf = render_report_pdf(read_workbook({str(data_path)!r}), {client!r}, Month.parse({str(PERIOD)!r}))\n"
             "assert pdf.startswith(b'%PDF')\n")
     times = []
     for _ in range(repeat):

@@ -56,7 +56,6 @@ def render_real(job: RenderJob) -> bytes:
 
 def _real_batch(folder: Path, count: int) -> tuple[WorkbookData, Path]:
     from kpi_xl.demo import write_demo
-    from kpi_xl.report import render_client_pdf  # noqa: F401 (only: is it there?)
     from kpi_xl.workbook.read import read_workbook
 
     path = folder / "demo.xlsx"

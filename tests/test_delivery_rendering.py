@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from smtp_server import render_stand_in
 
+from kpi_xl.core.periods import Month
 from kpi_xl.delivery.rendering import RenderJob, render_in_order
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
 
 
 def _jobs(folder: Path, *clients: str) -> list[RenderJob]:
-    return [RenderJob(folder / "clients.xlsx", client, "2026-10", "en_US") for client in clients]
+    return [RenderJob(folder / "clients.xlsx", client, Month(2026, 10), "en_US") for client in clients]
 
 
 def _ours(before: list) -> list:

@@ -10,7 +10,7 @@ import io
 import pytest
 from report_fixtures import CLIENT, PERIOD, make_workbook
 
-from kpi_xl.core.errors import WorkbookError
+from kpi_xl.core.errors import UnknownClientError
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.tracking import Status
 from kpi_xl.i18n import translator
@@ -193,8 +193,9 @@ def test_month_figures_for_the_email(locale, revenue, conversions, goals):
     assert {"client", "period", "achieved", "on_track", "at_risk", "off_track", "cost", "data_up_to"} <= set(figures)
 
 
-def test_unknown_client_names_the_sheet():
-    with pytest.raises(WorkbookError, match=r"Clients: no client named 'Nobody' \(clients: Acme Gardens\)"):
+def test_unknown_client_lists_the_clients():
+    unknown = r'^no client named "Nobody" in the workbook \(clients: Acme Gardens\)$'
+    with pytest.raises(UnknownClientError, match=unknown):
         month_figures(make_workbook(), "Nobody", PERIOD)
 
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from report_fixtures import CLIENT, PERIOD, make_workbook, no_weasyprint_warnings, pdf_text
 
 from kpi_xl.cli.report import add_report_arguments, run_report
-from kpi_xl.core.errors import UnknownLocaleError, WorkbookError
+from kpi_xl.core.errors import UnknownClientError, UnknownLocaleError
 from kpi_xl.core.model import Actuals, WorkbookData
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
@@ -114,7 +114,8 @@ def test_file_names_are_clear_safe_and_distinct(tmp_path, names, expected):
 
 
 def test_nothing_is_written_for_an_unknown_client_or_locale(tmp_path):
-    with pytest.raises(WorkbookError, match="Clients: no client named 'Nobody'"):
+    unknown = r'^no client named "Nobody" in the workbook \(clients: Acme Gardens\)$'
+    with pytest.raises(UnknownClientError, match=unknown):
         write_reports(make_workbook(), PERIOD, tmp_path, client="Nobody")
     with pytest.raises(UnknownLocaleError):
         write_reports(make_workbook(), PERIOD, tmp_path, locale="de_DE")
@@ -187,14 +188,16 @@ def test_cli_rejects_a_bad_locale_before_reading(tmp_path):
         run_report(_args(str(tmp_path / "missing.xlsx"), "--locale", "klingon"), io.StringIO(), PERIOD.last_day)
 
 
-def test_the_excel_button_path_a_fresh_process_renders_one_report(workbook):
-    # What the Excel button runs: a new interpreter, the workbook path, one client. Importing
+def test_a_fresh_process_renders_one_report_and_imports_weasyprint_only_to_render(workbook):
+    # A new interpreter (what the Excel button starts): the workbook path, one client. Importing
     # kpi_xl.report must not import WeasyPrint; rendering does.
     code = (
         "import sys\n"
         "import kpi_xl.report as report\n"
+        "from kpi_xl.core.periods import Month\n"
+        "from kpi_xl.workbook.read import read_workbook\n"
         "assert 'weasyprint' not in sys.modules\n"
-        f"pdf = report.render_client_pdf({str(workbook)!r}, {CLIENT!r}, '2026-10', None)\n"
+        f"pdf = report.render_report_pdf(read_workbook({str(workbook)!r}), {CLIENT!r}, Month(2026, 10))\n"
         "sys.stdout.buffer.write(pdf)\n"
     )
     pdf = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT).stdout

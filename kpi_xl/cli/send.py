@@ -109,8 +109,7 @@ def run_history_command(args: argparse.Namespace, out: TextIO, today: dt.date) -
 def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: TextIO, today: dt.date,
              workbook: WorkbookData | None = None, environ: Mapping[str, str] | None = None,
              ssl_context: ssl.SSLContext | None = None, now: Callable[[], dt.datetime] | None = None,
-             sleep: Callable[[float], None] = time.sleep, retry: RetryPolicy | None = None,
-             email_figures: Mapping[str, Mapping[str, str]] | None = None) -> int:
+             sleep: Callable[[float], None] = time.sleep, retry: RetryPolicy | None = None) -> int:
     """Runs ``kpi-xl send``. ``workbook`` is read from ``args.workbook`` unless given."""
     import sqlite3
 
@@ -157,7 +156,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
                 unready = shown_error(error)   # said after the drafts: what the real send still needs
         else:
             config, password = sending_settings(options, workbook.settings, environ=environ)
-        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), email_figures or {}, failed,
+        batch = Batch(workbook, Path(args.workbook), period, tuple(args.only), failed,
                       args.include_empty, as_of)
         progress = Progress(None if is_quiet(args) else err)
         if args.dry_run:

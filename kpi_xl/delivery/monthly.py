@@ -86,7 +86,6 @@ class Batch:
     workbook_path: Path
     period: Month
     only: tuple[str, ...] = ()
-    email_figures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # client -> label -> figure
     failed: Mapping[str, Sequence[str]] = field(default_factory=dict)  # client -> its rows' errors: nothing sent
     include_empty: bool = False   # also send to clients with no Actuals rows in the period
     as_of: dt.date | None = None  # a day before the period's end: a partial report of a month in progress
@@ -146,19 +145,17 @@ def _checked(batch: Batch, report: DeliveryReport) -> list[tuple[Client, list[Re
 def _renders(batch: Batch, todo: list[tuple[Client, list[Recipient]]], render: Renderer, workers: int,
              timeout: float) -> Iterator[Rendered]:
     """The reports of the clients in ``todo``, rendered in a pool, in the same order."""
-    as_of = batch.as_of.isoformat() if batch.as_of else None
-    jobs = [RenderJob(batch.workbook_path, client.name, str(batch.period), client.locale, as_of) for client, _ in todo]
+    jobs = [RenderJob(batch.workbook_path, client.name, batch.period, client.locale, batch.as_of) for client, _ in todo]
     return render_in_order(jobs, render, workers=workers, timeout=timeout)
 
 
 def _letter(batch: Batch, client: Client, recipients: list[Recipient], sender: Address, rendered: Rendered,
             copy: int) -> Letter:
-    """The e-mail's content; its figures from the renderer, else from the batch (tests, callers)."""
+    """The e-mail's content; its figures are the renderer's (none from a stand-in renderer)."""
     settings = batch.workbook.settings
     assert rendered.pdf is not None
-    figures = rendered.figures or batch.email_figures.get(client.name, {})
     return Letter(client.name, client.locale, batch.period, tuple(recipients), sender, settings.agency_name,
-                  rendered.pdf, copy, figures, settings.brand_colour)
+                  rendered.pdf, copy, rendered.figures, settings.brand_colour)
 
 
 def send_batch(batch: Batch, *, render: Renderer, ledger: Ledger, mailer: Mailer, resend: bool = False,

@@ -14,7 +14,7 @@ longer than N s" and the run goes on: the whole pool is stopped (a process pool 
 worker and carry on) and a fresh one renders the jobs that were in flight again. Interrupted
 (Ctrl-C), or closed with jobs in flight, the pool's processes are stopped, not waited for.
 
->>> job = RenderJob(Path("clients.xlsx"), "Acme", "2026-10", "es_ES")
+>>> job = RenderJob(Path("clients.xlsx"), "Acme", Month(2026, 10), "es_ES")
 >>> [(r.job.client, r.pdf) for r in render_in_order([job], lambda job: b"%PDF-1.7 ...", workers=0)]
 [('Acme', b'%PDF-1.7 ...')]
 >>> [r.error for r in render_in_order([job], lambda job: b"<html>", workers=0)]
@@ -40,6 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpi_xl.core.periods import Month
 from kpi_xl.report.pool import RENDER_TIMEOUT as _REPORT_RENDER_TIMEOUT
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ class RenderJob:
 
     workbook: Path
     client: str
-    period: str   # "YYYY-MM"
+    period: Month
     locale: str   # one of kpi_xl.i18n.SUPPORTED_LOCALES
-    as_of: str | None = None  # "YYYY-MM-DD" before the month's end: a partial report of a month in progress
+    as_of: dt.date | None = None  # before the month's end: a partial report of a month in progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +84,11 @@ def render_report(job: RenderJob) -> ReportFile:
     Each worker reads the workbook once and keeps it while the file is unchanged: reading it again
     for every client would cost a third of a second each.
     """
-    from kpi_xl.core.periods import Month
     from kpi_xl.report import PreparedReport
 
     status = os.stat(job.workbook)
     data = _read_workbook(str(job.workbook), status.st_mtime_ns, status.st_size)
-    period = Month.parse(job.period)
-    as_of = dt.date.fromisoformat(job.as_of) if job.as_of else None
-    prepared = PreparedReport.prepare(data, job.client, period, job.locale, as_of=as_of)
+    prepared = PreparedReport.prepare(data, job.client, job.period, job.locale, as_of=job.as_of)
     return ReportFile(prepared.pdf(), prepared.email_figures())
 
 

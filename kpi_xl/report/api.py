@@ -19,7 +19,6 @@ __all__ = [
     "PreparedReport",
     "email_figures",
     "month_figures",
-    "render_client_pdf",
     "render_report_pdf",
     "report_html",
 ]
@@ -40,19 +39,6 @@ def render_report_pdf(
     table embedded as ``goals.csv``. ``review`` makes the agency's internal copy, with the SMART
     review of every goal; ``as_of`` (a day before the month's end) a report of a month in progress."""
     return PreparedReport.prepare(data, client, period, locale, review=review, as_of=as_of).pdf(pdf_a=pdf_a)
-
-
-def render_client_pdf(workbook_path: str, client: str, period: str, locale: str | None) -> bytes:
-    """Reads the workbook at ``workbook_path`` and renders one report (top level: picklable for a
-    process pool, and what the Excel button runs in a fresh process). ``period`` is ``YYYY-MM``."""
-    from kpi_xl.workbook.read import WorkbookInvalid, read_by_client
-
-    parsed = read_by_client(workbook_path)  # another client's bad row does not stop this one
-    if parsed.data is None:
-        raise WorkbookInvalid(parsed.problems)
-    if client in parsed.failed:
-        raise WorkbookInvalid(parsed.failed[client])
-    return render_report_pdf(parsed.data, client, Month.parse(period), locale)
 
 
 def month_figures(data: WorkbookData, client: str, period: Month, locale: str | None = None) -> dict[str, str]:

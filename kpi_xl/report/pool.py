@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from kpi_xl.core.errors import KpiError, WorkbookError
+from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.names import find_client
 from kpi_xl.core.periods import Month
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import resolve_locale
@@ -132,9 +133,7 @@ def write_each(
     """Writes the reports of the clients ``names`` and yields ``(client, path, error)`` for each, in
     order: one report that cannot be rendered in ``timeout`` seconds or written (a PDF open in a viewer)
     never stops the others."""
-    for name in names:
-        if name not in data.clients:
-            raise WorkbookError("Clients", None, f"no client named {name!r}")
+    names = [find_client(name, list(data.clients)) for name in names]   # the one rule for a client's name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     locales = {name: resolve_locale(locale or data.clients[name].locale) for name in names}

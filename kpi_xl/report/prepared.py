@@ -18,9 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from kpi_xl.core.errors import WorkbookError
 from kpi_xl.core.goals import evaluate_goals
 from kpi_xl.core.model import WorkbookData
+from kpi_xl.core.names import find_client
 from kpi_xl.core.periods import Month
 from kpi_xl.core.registry import label_of
 from kpi_xl.core.tracking import GoalStatus
@@ -51,9 +51,7 @@ class PreparedReport:
     def prepare(cls, data: WorkbookData, client: str, period: Month, locale: str | None = None, *,
                 review: bool = False, as_of: dt.date | None = None) -> PreparedReport:
         """``client``'s report for ``period`` in ``locale`` (default: the client's own)."""
-        if client not in data.clients:
-            known = ", ".join(sorted(data.clients)) or "none"
-            raise WorkbookError("Clients", None, f"no client named {client!r} (clients: {known})")
+        client = find_client(client, list(data.clients))   # the one rule for a client's name
         return cls.from_slice(client_slice(data, client), client, period, locale, review=review, as_of=as_of)
 
     @classmethod
