@@ -240,7 +240,7 @@ def test_report_draws_a_bar_on_a_terminal_and_ends_with_the_summary_table(report
     assert err.getvalue() == ("\r[" + "-" * 30 + "] 0/1 " + " " * 40
                               + "\r[" + "#" * 30 + "] 1/1 Acme Gardens" + " " * 28 + "\n")
     pdf = tmp_path / "pdf" / "Acme-Gardens_2026-10_pl_PL.pdf"
-    assert out.getvalue().splitlines() == ["client        result   file or reason",
+    assert out.getvalue().splitlines() == ["Client        Result   File or reason",
                                            f"------------  -------  {'-' * len(str(pdf))}",
                                            f"Acme Gardens  written  {pdf}",
                                            "",
@@ -254,12 +254,12 @@ def test_report_summary_names_the_reason_of_a_failed_client(report_book, tmp_pat
     assert status == 1
     reason = f"cannot write {pdf}: Is a directory"
     assert text == (f"failed Acme Gardens:\n  {reason}\n"
-                    "client        result  file or reason\n"
+                    "Client        Result  File or reason\n"
                     f"------------  ------  {'-' * len(reason)}\n"
                     f"Acme Gardens  failed  {reason}\n"
                     "\n"
                     "2026-10: written 0, skipped 0, failed 1\n")
-    assert capsys.readouterr().err == "[1/1] Acme Gardens: failed 1\n"   # not a terminal: one line per client
+    assert capsys.readouterr().err == "[1/1] Acme Gardens: failed\n"   # not a terminal: one line per client
 
 
 _A7 = problem("Actuals", 7, 1, ERROR, "date must be a date")

@@ -108,11 +108,47 @@ def test_goals_takes_client_more_than_once(capsys, demo):
     ["addin", "build", "--locale", "de_DE", "--out", "addin"],
 ])
 def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
-    status, out, err = run(capsys, *argv)
-    assert (status, out) == (1, "")
-    assert err == ("kpi-xl: unknown or unsupported locale 'de_DE' "
-                   "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)\n")
+    # A bad option value is a usage error (exit status 2, as argparse gives a bad --period), naming the option.
+    status, out, err = usage_error(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[0].startswith(f"usage: kpi-xl {argv[0]} ")
+    assert err.splitlines()[-1] == (f"kpi-xl {argv[0]}: error: argument --locale: unknown or unsupported locale "
+                                    "'de_DE' (supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)")
     assert sorted(p.name for p in Path.cwd().iterdir()) == ["demo.xlsx"]   # nothing written
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["send", "demo.xlsx", "--smtp-port", "99999"],
+     "argument --smtp-port: must be a port number from 1 to 65535, got '99999'"),
+    (["send", "demo.xlsx", "--smtp-port", "0"], "argument --smtp-port: must be a port number from 1 to 65535, got '0'"),
+    (["send", "demo.xlsx", "--smtp-port", "smtp"],
+     "argument --smtp-port: must be a port number from 1 to 65535, got 'smtp'"),
+    (["send", "demo.xlsx", "--workers", "-1"], "argument --workers: must be a whole number of at least 0, got '-1'"),
+    (["report", "demo.xlsx", "--workers", "-1"], "argument --workers: must be a whole number of at least 1, got '-1'"),
+    (["report", "demo.xlsx", "--workers", "0"], "argument --workers: must be a whole number of at least 1, got '0'"),
+    (["report", "demo.xlsx", "--workers", "two"],
+     "argument --workers: must be a whole number of at least 1, got 'two'"),
+    (["report", "demo.xlsx", "--period", "2026-13"], "argument --period: period must be YYYY-MM, got '2026-13'"),
+    (["send", "demo.xlsx", "--smtp-security", "tls"],
+     "argument --smtp-security: invalid choice: 'tls' (choose from 'starttls', 'ssl', 'none')"),
+])
+def test_a_bad_option_value_is_a_usage_error_naming_the_option(capsys, demo, argv, message):
+    status, out, err = usage_error(capsys, *argv)
+    assert (status, out, err.splitlines()[-1]) == (2, "", f"kpi-xl {argv[0]}: error: {message}")
+    assert sorted(p.name for p in Path.cwd().iterdir()) == ["demo.xlsx"]   # nothing read, nothing written
+
+
+def test_send_workers_0_is_allowed_it_renders_in_this_process(capsys, demo):
+    status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--client", "Aurora Moda", "--out", "drafts",
+                           "--workers", "0")
+    assert (status, out.splitlines()[-1]) == (0, "2026-10: written 1 (dry run: nothing sent)"), err
+
+
+def usage_error(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(list(argv))
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
 
 
 # --- a missing file -------------------------------------------------------------------------------------
@@ -126,24 +162,29 @@ def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
     (["import", "q3/clients.xlsx", str(EXPORT), "--client", "Acme"], "q3/clients.xlsx"),
     (["addin", "install", "--file", "q3/kpi_xl.xlam"], "q3/kpi_xl.xlam"),   # before "not on this platform"
     (["goals", "q3/clients.xls"], "q3/clients.xls"),   # missing first, whatever its kind
+    # "./" kept as typed, in every command that takes a WORKBOOK (a Path alone would drop it)
+    *(([command, "./nope.xlsx", *rest], "./nope.xlsx")
+      for command, *rest in (["goals"], ["report"], ["send"], ["send", "--dry-run"], ["history"],
+                             ["import", str(EXPORT), "--client", "A"])),
+    (["addin", "install", "--file", "./kpi_xl.xlam"], "./kpi_xl.xlam"),
 ])
 def test_a_missing_file_is_named_as_given(capsys, argv, shown):
     status, out, err = run(capsys, *argv)
     assert (status, out, err) == (1, "", f"kpi-xl: {shown}: file not found\n")
 
 
-@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls"])
+@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls", "./nope.xlsx"])
 def test_check_lists_a_missing_file_as_its_one_error_in_the_same_words(capsys, path):
     # check lists findings like a linter (on stdout, then a count); the finding is the others' message.
     status, out, err = run(capsys, "check", path)
-    assert (status, out, err) == (1, f"error: {path}: file not found\n{Path(path).name}: 1 error, 0 warnings\n", "")
+    assert (status, out, err) == (1, f"error: {path}: file not found\n{path}: 1 error, 0 warnings\n", "")
 
 
 def test_a_missing_export_is_named_as_given_and_the_others_go_in(capsys, demo):
-    status, out, err = run(capsys, "import", "demo.xlsx", "exports/july.csv", str(EXPORT), "--client", "Aurora Moda",
-                           "--dry-run")
+    status, out, err = run(capsys, "import", "demo.xlsx", "./exports/july.csv", str(EXPORT), "--client",
+                           "Aurora Moda", "--dry-run")
     assert status == 1
-    assert err == "kpi-xl: refused: exports/july.csv: file not found\n"
+    assert err == "kpi-xl: refused: ./exports/july.csv: file not found\n"
     assert "google_ads_eur.csv" in out   # the file that exists is read and planned
 
 
@@ -214,13 +255,13 @@ def test_a_dry_run_needs_no_sender_and_says_what_sending_would(capsys, demo):
     draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
     # The agency's name over an address that cannot exist (RFC 2606's .invalid), never a real one.
     assert 'From: "Lumen Digital (demo)" <sender-not-set@example.invalid>' in draft.splitlines()
-    assert out.endswith("2026-10: written: 1 (dry run: nothing sent)\n"
+    assert out.endswith("2026-10: written 1 (dry run: nothing sent)\n"
                         f"Before sending for real: 2 SMTP settings to fix:\n{NO_SENDER}\n{_no_server()}\n")
 
 
 def test_a_dry_run_with_every_setting_says_nothing_more(capsys, demo):
     status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--only", "Aurora Moda", "--out", "drafts",
                            "--workers", "0")
-    assert (status, out.splitlines()[-1]) == (0, "2026-10: written: 1 (dry run: nothing sent)"), err
+    assert (status, out.splitlines()[-1]) == (0, "2026-10: written 1 (dry run: nothing sent)"), err
     draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
     assert 'From: "Lumen Digital (demo)" <reports@example.net>' in draft.splitlines()

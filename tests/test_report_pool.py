@@ -155,7 +155,7 @@ def test_cli_defaults_last_complete_month_the_clients_locale_next_to_the_workboo
     assert run_report(_args(str(workbook), "--workers", "1"), out, today=dt.date(2026, 11, 15)) == 0
     expected = workbook.parent / "Acme-Gardens_2026-10_pl_PL.pdf"
     # The summary table (client, result, file), a blank line, the counts.
-    assert out.getvalue() == ("client        result   file or reason\n"
+    assert out.getvalue() == ("Client        Result   File or reason\n"
                               f"------------  -------  {'-' * len(str(expected))}\n"
                               f"Acme Gardens  written  {expected}\n"
                               "\n"

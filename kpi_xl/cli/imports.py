@@ -7,9 +7,9 @@ import argparse
 import datetime as dt
 import re
 import sys
-from pathlib import Path
 from typing import TextIO
 
+from kpi_xl.cli.arguments import workbook_argument
 from kpi_xl.cli.output import add_quiet_argument, is_quiet, print_json
 from kpi_xl.cli.terminal import shown
 
@@ -32,8 +32,9 @@ def _mapping(text: str) -> tuple[str, str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="exports (CSV) of the platforms")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the kpi_xl workbook (.xlsx)")
+    parser.add_argument("files", type=workbook_argument, nargs="+", metavar="FILE",
+                        help="exports (CSV) of the platforms")
     parser.add_argument("--client", required=True, help="a client of the Clients sheet")
     parser.add_argument("--channel", default=None, help="Channel of every row (default: the platform's)")
     parser.add_argument("--source", default=None, help="Source of every row (default: the platform)")
