@@ -61,9 +61,8 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
         for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
             print(shown(line), file=out)
-        for notice in result.notices:  # --quiet keeps the warnings, on stderr
-            print(f"{'kpi-xl: ' if is_quiet(args) else ''}warning: {shown(notice.text())}",
-                  file=sys.stderr if is_quiet(args) else out)
+        for notice in result.notices:  # as report's and send's warnings: on stderr, with or without --quiet
+            print(f"kpi-xl: warning: {shown(notice.text())}", file=sys.stderr)
         if args.dry_run:
             print(f"dry run: {shown(args.workbook)} not changed", file=out)
         elif result.written:
