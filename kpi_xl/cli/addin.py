@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("."), metavar="FOLDER", help="build: output folder")
     parser.add_argument("--locale", type=locale_argument, default="en_US", metavar="LOCALE",
                         help=f"build: language of the ribbon labels: {LOCALE_HELP} (default: en_US)")
-    parser.add_argument("--file", type=workbook_argument, metavar="PATH", default=None, help="install: an add-in built earlier (default: build one)")
+    parser.add_argument("--file", type=workbook_argument, metavar="PATH", default=None,
+                        help="install: an add-in built earlier (default: build one)")
     add_quiet_argument(parser)
 
 

@@ -10,7 +10,7 @@ import sys
 from typing import TextIO
 
 from kpi_xl.cli.arguments import workbook_argument
-from kpi_xl.cli.output import add_quiet_argument, is_quiet, print_json
+from kpi_xl.cli.output import add_quiet_argument, print_json
 from kpi_xl.cli.terminal import shown
 
 __all__ = ["add_arguments", "run"]
