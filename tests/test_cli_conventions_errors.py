@@ -226,7 +226,8 @@ def _without_smtp_settings(path: Path) -> Path:
     return path
 
 
-NO_SENDER = "no sender address: give --from, from_address in the workbook's Settings or from in the config file"
+NO_SENDER = ("no sender address: give --from, from_address in the workbook's Settings or from in "
+             f"{Path.home() / '.config' / 'kpi_xl' / 'smtp.toml'}")   # the path, as the missing server's line
 
 
 def _no_server() -> str:
