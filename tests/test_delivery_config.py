@@ -13,7 +13,6 @@ from kpi_xl.delivery.config import (
     DeliveryError,
     Secret,
     SmtpSettingsError,
-    config_path,
     find_password,
     resolve_smtp,
     sending_settings,
