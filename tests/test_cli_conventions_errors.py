@@ -306,7 +306,7 @@ def _options() -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize(("option", "commands", "metavar"), [
     ("--out", ["report", "send", "demo", "addin"], "FOLDER"),
     ("--workers", ["report", "send"], "N"),
-    ("--client", ["report", "goals", "send"], "NAME"),
+    ("--client", ["report", "goals", "send", "import"], "NAME"),
     ("--locale", ["kpis", "new", "report", "addin"], "LOCALE"),
     ("--period", ["report", "send", "history"], "YYYY-MM"),
     ("--render-timeout", ["report", "send"], "SECONDS"),

@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("files", type=workbook_argument, nargs="+", metavar="FILE",
                         help="exports (CSV) of the platforms")
-    parser.add_argument("--client", required=True, help="a client of the Clients sheet")
+    parser.add_argument("--client", required=True, metavar="NAME", help="a client of the Clients sheet")
     parser.add_argument("--channel", default=None, help="Channel of every row (default: the platform's)")
     parser.add_argument("--source", default=None, help="Source of every row (default: the platform)")
     parser.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
