@@ -333,3 +333,15 @@ def test_history_table_headers_are_capitalised(capsys, demo, tmp_path):
     assert status == 0
     assert out.splitlines()[0].split() == ["Client", "Period", "Recipient", "State", "Time", "Copy", "Attempts",
                                            "Reason"]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda path: path.write_bytes(b"PK\x03\x04garbage"),
+     "cannot read ./bad.xlsx: it is damaged or incomplete: copy or download it again"),
+    (lambda path: path.mkdir(), "cannot read ./bad.xlsx: it is a folder, not a workbook"),
+])
+@pytest.mark.parametrize("command", [["goals"], ["report"], ["send", "--dry-run"], ["history"]])
+def test_check_finds_an_unreadable_workbook_in_the_other_commands_words(capsys, make, message, command):
+    make(Path("bad.xlsx"))
+    assert run(capsys, "check", "./bad.xlsx") == (1, f"error: {message}\n./bad.xlsx: 1 error, 0 warnings\n", "")
+    assert run(capsys, command[0], "./bad.xlsx", *command[1:]) == (1, "", f"kpi-xl: {message}\n")
