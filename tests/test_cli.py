@@ -32,11 +32,13 @@ def test_kpis_prints_every_kpi_in_the_locale(locale):
     assert all(any(f"  {code}  " in line for line in lines) for code in registry.KPIS)
 
 
-def test_unknown_locale_is_one_clear_line(capsys):
-    status, _ = run("kpis", "--locale", "xx_XX")
-    assert status == 1
-    assert capsys.readouterr().err == ("kpi-xl: unknown or unsupported locale 'xx_XX' "
-                                       "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)\n")
+def test_unknown_locale_is_a_usage_error_naming_the_option(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run("kpis", "--locale", "xx_XX")
+    assert exit_info.value.code == 2   # a bad option value, as a bad --period: argparse's status
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "kpi-xl kpis: error: argument --locale: unknown or unsupported locale 'xx_XX' "
+        "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)")
 
 
 def test_new_writes_a_template_and_keeps_existing_files(tmp_path, capsys):
@@ -55,7 +57,7 @@ def test_check_passes_the_demo(tmp_path):
     status, text = run("check", str(DEMO))
     assert status == 0
     # The demo has two goals without an objective on purpose: warnings, not errors.
-    assert text.splitlines()[-1] == "demo.xlsx: 0 errors, 2 warnings"
+    assert text.splitlines()[-1] == f"{DEMO}: 0 errors, 2 warnings"   # the path as given
 
 
 def test_check_names_the_cell_of_a_bad_target(tmp_path):

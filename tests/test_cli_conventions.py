@@ -92,11 +92,27 @@ def test_kpis_json_one_object_per_kpi_in_the_locale():
     assert status == 0
     records = json.loads(text)
     assert len(records) == len(registry.KPIS) == 31
-    assert records[0] == {"code": "CPM", "name": "Costo por mil (CPM)", "stage": "Reconocimiento",
-                          "formula": "costo / impresiones × 1000", "unit": "moneda",
-                          "direction": "cuanto más bajo, mejor"}
+    assert records[0] == {"code": "CPM", "name": "Costo por mil (CPM)",
+                          "stage": "awareness", "stage_label": "Reconocimiento",
+                          "formula": "costo / impresiones × 1000",
+                          "unit": "currency", "unit_label": "moneda",
+                          "direction": "lower", "direction_label": "cuanto más bajo, mejor"}
     assert [r["code"] for r in records] == list(registry.KPIS)
     assert text.endswith("}\n]\n") and '\n  {\n    "code": "CPM",' in text   # indent 2, accents as they are
+
+
+def test_kpis_json_codes_do_not_change_with_the_locale_only_labels_do():
+    english = {r["code"]: r for r in json.loads(run("kpis", "--json")[1])}
+    spanish = {r["code"]: r for r in json.loads(run("kpis", "--json", "--locale", "es_ES")[1])}
+    codes = ("stage", "unit", "direction")
+    assert {c: tuple(r[k] for k in codes) for c, r in spanish.items()} == {
+        c: tuple(r[k] for k in codes) for c, r in english.items()}
+    roas = spanish["ROAS"]
+    assert (roas["unit"], roas["direction"], roas["stage"]) == ("ratio", "higher", "conversion")
+    assert (english["ROAS"]["unit_label"], english["ROAS"]["direction_label"]) == ("ratio", "higher is better")
+    assert roas["direction_label"] == "cuanto más alto, mejor"
+    assert english["CHURN_RATE"]["direction"] == "lower" and english["CHURN_RATE"]["unit"] == "percent"
+    assert {r["stage"] for r in english.values()} == {stage.value for stage in registry.Stage}
 
 
 def test_check_json_lists_each_problem_with_its_place_and_the_counts(tmp_path):
@@ -109,7 +125,7 @@ def test_check_json_lists_each_problem_with_its_place_and_the_counts(tmp_path):
     status, text = run("check", str(broken), "--json")
     assert status == 1   # as without --json: an error
     result = json.loads(text)
-    assert (result["workbook"], result["errors"], result["warnings"]) == ("broken.xlsx", 1, 2)
+    assert (result["workbook"], result["errors"], result["warnings"]) == (str(broken), 1, 2)   # as given
     error, = [p for p in result["problems"] if p["severity"] == "error"]
     assert (error["place"], error["sheet"], error["row"], error["column"]) == ("Goals!F3", "Goals", 3, "F")
     assert '"ten"' in error["message"]
@@ -200,14 +216,17 @@ def test_quiet_report_says_each_failure_on_stderr_with_the_same_exit_status(tmp_
     assert capsys.readouterr() == ("", f"kpi-xl: failed Acme Gardens: cannot write {pdf}: Is a directory\n")
 
 
-def test_quiet_import_keeps_its_warnings_on_stderr(tmp_path, capsys):
+@pytest.mark.parametrize("quiet", [["--quiet"], []])
+def test_import_warnings_go_to_stderr_in_one_form_quiet_or_not(tmp_path, capsys, quiet):
+    # As report's and send's warnings: "kpi-xl: warning: ..." on stderr; --quiet only empties stdout.
     book = tmp_path / "import.xlsx"
     write_workbook(book, WorkbookData({"Acme": Client("Acme", (), "en_US", "USD")}, [], Actuals.from_rows([]),
                                       Settings(agency_name="Northwind Digital")))
     before = book.read_bytes()
-    assert cli.main(["import", str(book), str(IMPORTS / "google_ads_en.csv"), "--client", "Acme", "--quiet"]) == 0
+    assert cli.main(["import", str(book), str(IMPORTS / "google_ads_en.csv"), "--client", "Acme", *quiet]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and book.read_bytes() != before
+    assert (out == "") == bool(quiet) and book.read_bytes() != before
+    assert not [line for line in out.splitlines() if "warning: " in line]   # only on stderr
     assert ('kpi-xl: warning: google_ads_en.csv:3: columns left out, no measure of ours: "Conv. rate". '
             'To import one: --map "HEADER=MEASURE"\n') in err
     assert all(line.startswith("kpi-xl: warning: ") for line in err.splitlines())
@@ -240,7 +259,7 @@ def test_report_draws_a_bar_on_a_terminal_and_ends_with_the_summary_table(report
     assert err.getvalue() == ("\r[" + "-" * 30 + "] 0/1 " + " " * 40
                               + "\r[" + "#" * 30 + "] 1/1 Acme Gardens" + " " * 28 + "\n")
     pdf = tmp_path / "pdf" / "Acme-Gardens_2026-10_pl_PL.pdf"
-    assert out.getvalue().splitlines() == ["client        result   file or reason",
+    assert out.getvalue().splitlines() == ["Client        Result   File or reason",
                                            f"------------  -------  {'-' * len(str(pdf))}",
                                            f"Acme Gardens  written  {pdf}",
                                            "",
@@ -254,12 +273,12 @@ def test_report_summary_names_the_reason_of_a_failed_client(report_book, tmp_pat
     assert status == 1
     reason = f"cannot write {pdf}: Is a directory"
     assert text == (f"failed Acme Gardens:\n  {reason}\n"
-                    "client        result  file or reason\n"
+                    "Client        Result  File or reason\n"
                     f"------------  ------  {'-' * len(reason)}\n"
                     f"Acme Gardens  failed  {reason}\n"
                     "\n"
                     "2026-10: written 0, skipped 0, failed 1\n")
-    assert capsys.readouterr().err == "[1/1] Acme Gardens: failed 1\n"   # not a terminal: one line per client
+    assert capsys.readouterr().err == "[1/1] Acme Gardens: failed\n"   # not a terminal: one line per client
 
 
 _A7 = problem("Actuals", 7, 1, ERROR, "date must be a date")
@@ -304,10 +323,33 @@ def test_kpis_into_a_pipe_closed_before_it_writes_ends_quietly():
     assert (child.returncode, child.stderr) == (141, b"")   # no traceback, no "Exception ignored"
 
 
-def test_kpis_piped_into_head_prints_one_line_and_no_error():
-    child = subprocess.run(f"'{sys.executable}' -m kpi_xl.cli kpis --json | head -1", shell=True,
-                           capture_output=True, timeout=60)
-    assert (child.returncode, child.stdout, child.stderr) == (0, b"[\n", b"")
+def test_kpis_into_a_pipe_whose_reader_leaves_midway_ends_quietly_with_141():
+    # `kpi-xl kpis --json | head -1` for real, without the race: the pipe holds 4096 bytes, the JSON of
+    # 31 KPIs is over 9000, and the reader takes 2 bytes and goes. kpi-xl is then still writing, so a
+    # write fails with EPIPE whatever the timing. Its own exit status is checked, not head's.
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("the pipe's size can be set on Linux only")
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    try:
+        # Without PYTHONUNBUFFERED: unbuffered, CPython's stdout drops the rest of a short write silently.
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+        child = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "kpis", "--json"], stdout=write,
+                                 stderr=subprocess.PIPE, env=env)
+    finally:
+        os.close(write)
+    try:
+        first = os.read(read, 2)
+    finally:
+        os.close(read)   # the reader is gone after 2 bytes: kpi-xl's next write fails
+    _, error = child.communicate(timeout=60)
+    assert first == b"[\n"
+    assert (child.returncode, error) == (141, b"")   # quiet: no traceback, no "Exception ignored"
+
+
+def test_the_kpis_json_is_more_than_the_pipe_of_the_test_above_holds():
+    assert len(run("kpis", "--json")[1].encode()) > 4096 + 2
 
 
 # -- addin status and remove -----------------------------------------------------------------------
@@ -381,10 +423,55 @@ def test_status_and_remove_functions_take_platform_home_and_env(tmp_path, platfo
     assert list(start.iterdir()) == []
 
 
-def test_addin_status_on_linux_says_excel_is_not_here(monkeypatch, capsys):
+@pytest.mark.parametrize(("action", "first_words"), [("status", "not installed"), ("remove", "nothing to remove")])
+def test_addin_status_and_remove_on_linux_say_excel_is_not_here(monkeypatch, capsys, action, first_words):
+    # Not install's error: a report (status) and a removal with nothing to remove are not failures.
     monkeypatch.setattr(sys, "platform", "linux")
-    assert run("addin", "status")[0] == 1
-    assert capsys.readouterr().err.startswith("kpi-xl: cannot install the Excel add-in on linux:")
+    assert run("addin", action) == (0, f"{first_words}: Excel does not run on linux, so no kpi_xl add-in is "
+                                       "installed here (`kpi-xl addin build` writes the files to add to Excel on "
+                                       "Windows or macOS)\n")
+    assert capsys.readouterr().err == ""
+
+
+def test_addin_install_on_linux_still_refuses_with_the_way_to_do_it(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert run("addin", "install") == (1, "")
+    assert capsys.readouterr().err.startswith("kpi-xl: cannot install the Excel add-in on linux: Excel runs only "
+                                              "on Windows and macOS. Run `kpi-xl addin install` on the Windows")
+
+
+def test_addin_remove_names_what_it_removed_and_what_excel_holds(windows, monkeypatch, capsys):
+    held = windows / "kpi_xl.excel.import_button.xlam"
+    for name in ("kpi_xl.xlam", "kpi_xl.excel.import_button.xlam", "kpi_xl.excel_import.xlam"):
+        (windows / name).write_bytes(b"x")
+    unlink = Path.unlink
+
+    def locked(path: Path, missing_ok: bool = False) -> None:
+        if path == held:   # the second of three: the first and the third are still deleted
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", locked)
+    assert run("addin", "remove") == (1, f"removed {windows / 'kpi_xl.xlam'}\n"
+                                         f"removed {windows / 'kpi_xl.excel_import.xlam'}\n")
+    assert capsys.readouterr().err == f"kpi-xl: {held}: permission denied: quit Excel and try again\n"
+    assert [p.name for p in windows.iterdir()] == [held.name]
+
+
+def test_addin_install_says_the_first_is_installed_when_the_second_fails(windows, monkeypatch, capsys):
+    real = addin.install_addin
+
+    def second_held(*args, name: str = addin.ADDIN_NAME, **kwargs) -> Path:
+        if name == addin.IMPORT_ADDIN_NAME:
+            raise addin.AddinError(windows / name, "permission denied: quit Excel and try again")
+        return real(*args, name=name, **kwargs)
+
+    monkeypatch.setattr(addin, "install_addin", second_held)
+    assert run("addin", "install") == (1, "")
+    assert capsys.readouterr().err == (
+        f"kpi-xl: installed {windows / 'kpi_xl.xlam'}, but not kpi_xl.excel.import_button.xlam: "
+        f"{windows / 'kpi_xl.excel.import_button.xlam'}: permission denied: quit Excel and try again\n")
+    assert [p.name for p in windows.iterdir()] == ["kpi_xl.xlam"]
 
 
 def test_addin_remove_while_excel_holds_the_file_says_to_quit_excel(windows, monkeypatch, capsys):

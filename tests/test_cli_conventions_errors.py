@@ -50,7 +50,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 CLIENT_COMMANDS = {   # how each command takes one client's name
     "goals": lambda name: ["goals", "demo.xlsx", "--client", name],
     "report": lambda name: ["report", "demo.xlsx", "--client", name, "--out", "pdfs"],
-    "send": lambda name: ["send", "demo.xlsx", "--only", name, "--dry-run", "--out", "drafts", "--workers", "0"],
+    "send": lambda name: ["send", "demo.xlsx", "--client", name, "--dry-run", "--out", "drafts", "--workers", "0"],
+    "send --only": lambda name: ["send", "demo.xlsx", "--only", name, "--dry-run", "--out", "drafts", "--workers",
+                                 "0"],   # the former name of send --client, kept for existing scripts
     "import": lambda name: ["import", "demo.xlsx", str(EXPORT), "--client", name, "--dry-run"],
 }
 
@@ -76,7 +78,8 @@ def test_an_unknown_client_lists_the_clients_and_suggests_the_nearest(capsys, de
 def test_a_client_named_in_another_case_is_that_client(capsys, demo, command):
     # As import, report and send always did (and goals now does too): case and spaces are not a mistake.
     status, out, err = run(capsys, *CLIENT_COMMANDS[command](" AURORA moda "))
-    assert (status, err) == (0, "")
+    assert status == 0   # the export's own warnings on stderr (import's, as report's), nothing else
+    assert [line for line in err.splitlines() if not line.startswith("kpi-xl: warning: ")] == []
     if command == "goals":
         assert {line.split("  ")[0] for line in out.splitlines()[3:]} == {"Aurora Moda"}
     else:
@@ -108,11 +111,47 @@ def test_goals_takes_client_more_than_once(capsys, demo):
     ["addin", "build", "--locale", "de_DE", "--out", "addin"],
 ])
 def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
-    status, out, err = run(capsys, *argv)
-    assert (status, out) == (1, "")
-    assert err == ("kpi-xl: unknown or unsupported locale 'de_DE' "
-                   "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)\n")
+    # A bad option value is a usage error (exit status 2, as argparse gives a bad --period), naming the option.
+    status, out, err = usage_error(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[0].startswith(f"usage: kpi-xl {argv[0]} ")
+    assert err.splitlines()[-1] == (f"kpi-xl {argv[0]}: error: argument --locale: unknown or unsupported locale "
+                                    "'de_DE' (supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)")
     assert sorted(p.name for p in Path.cwd().iterdir()) == ["demo.xlsx"]   # nothing written
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["send", "demo.xlsx", "--smtp-port", "99999"],
+     "argument --smtp-port: must be a port number from 1 to 65535, got '99999'"),
+    (["send", "demo.xlsx", "--smtp-port", "0"], "argument --smtp-port: must be a port number from 1 to 65535, got '0'"),
+    (["send", "demo.xlsx", "--smtp-port", "smtp"],
+     "argument --smtp-port: must be a port number from 1 to 65535, got 'smtp'"),
+    (["send", "demo.xlsx", "--workers", "-1"], "argument --workers: must be a whole number of at least 0, got '-1'"),
+    (["report", "demo.xlsx", "--workers", "-1"], "argument --workers: must be a whole number of at least 1, got '-1'"),
+    (["report", "demo.xlsx", "--workers", "0"], "argument --workers: must be a whole number of at least 1, got '0'"),
+    (["report", "demo.xlsx", "--workers", "two"],
+     "argument --workers: must be a whole number of at least 1, got 'two'"),
+    (["report", "demo.xlsx", "--period", "2026-13"], "argument --period: period must be YYYY-MM, got '2026-13'"),
+    (["send", "demo.xlsx", "--smtp-security", "tls"],
+     "argument --smtp-security: invalid choice: 'tls' (choose from 'starttls', 'ssl', 'none')"),
+])
+def test_a_bad_option_value_is_a_usage_error_naming_the_option(capsys, demo, argv, message):
+    status, out, err = usage_error(capsys, *argv)
+    assert (status, out, err.splitlines()[-1]) == (2, "", f"kpi-xl {argv[0]}: error: {message}")
+    assert sorted(p.name for p in Path.cwd().iterdir()) == ["demo.xlsx"]   # nothing read, nothing written
+
+
+def test_send_workers_0_is_allowed_it_renders_in_this_process(capsys, demo):
+    status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--client", "Aurora Moda", "--out", "drafts",
+                           "--workers", "0")
+    assert (status, out.splitlines()[-1]) == (0, "2026-10: written 1 (dry run: nothing sent)"), err
+
+
+def usage_error(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(list(argv))
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
 
 
 # --- a missing file -------------------------------------------------------------------------------------
@@ -126,24 +165,31 @@ def test_an_unknown_locale_lists_the_supported_ones(capsys, demo, argv):
     (["import", "q3/clients.xlsx", str(EXPORT), "--client", "Acme"], "q3/clients.xlsx"),
     (["addin", "install", "--file", "q3/kpi_xl.xlam"], "q3/kpi_xl.xlam"),   # before "not on this platform"
     (["goals", "q3/clients.xls"], "q3/clients.xls"),   # missing first, whatever its kind
+    # "./" kept as typed, in every command that takes a WORKBOOK (a Path alone would drop it)
+    *(([command, "./nope.xlsx", *rest], "./nope.xlsx")
+      for command, *rest in (["goals"], ["report"], ["send"], ["send", "--dry-run"], ["history"],
+                             ["import", str(EXPORT), "--client", "A"])),
+    (["addin", "install", "--file", "./kpi_xl.xlam"], "./kpi_xl.xlam"),
 ])
 def test_a_missing_file_is_named_as_given(capsys, argv, shown):
     status, out, err = run(capsys, *argv)
     assert (status, out, err) == (1, "", f"kpi-xl: {shown}: file not found\n")
 
 
-@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls"])
+@pytest.mark.parametrize("path", ["q3/clients.xlsx", "q3/clients.xls", "./nope.xlsx"])
 def test_check_lists_a_missing_file_as_its_one_error_in_the_same_words(capsys, path):
     # check lists findings like a linter (on stdout, then a count); the finding is the others' message.
     status, out, err = run(capsys, "check", path)
-    assert (status, out, err) == (1, f"error: {path}: file not found\n{Path(path).name}: 1 error, 0 warnings\n", "")
+    assert (status, out, err) == (1, f"error: {path}: file not found\n{path}: 1 error, 0 warnings\n", "")
 
 
 def test_a_missing_export_is_named_as_given_and_the_others_go_in(capsys, demo):
-    status, out, err = run(capsys, "import", "demo.xlsx", "exports/july.csv", str(EXPORT), "--client", "Aurora Moda",
-                           "--dry-run")
+    status, out, err = run(capsys, "import", "demo.xlsx", "./exports/july.csv", str(EXPORT), "--client",
+                           "Aurora Moda", "--dry-run")
     assert status == 1
-    assert err == "kpi-xl: refused: exports/july.csv: file not found\n"
+    # The refusal; the other export's own warning (a row typed by hand) is on stderr too, as report's are.
+    assert err.splitlines()[-1] == "kpi-xl: refused: ./exports/july.csv: file not found"
+    assert [line for line in err.splitlines()[:-1] if not line.startswith("kpi-xl: warning: ")] == []
     assert "google_ads_eur.csv" in out   # the file that exists is read and planned
 
 
@@ -185,7 +231,8 @@ def _without_smtp_settings(path: Path) -> Path:
     return path
 
 
-NO_SENDER = "no sender address: give --from, from_address in the workbook's Settings or from in the config file"
+NO_SENDER = ("no sender address: give --from, from_address in the workbook's Settings or from in "
+             f"{Path.home() / '.config' / 'kpi_xl' / 'smtp.toml'}")   # the path, as the missing server's line
 
 
 def _no_server() -> str:
@@ -193,15 +240,21 @@ def _no_server() -> str:
             f"{Path.home() / '.config' / 'kpi_xl' / 'smtp.toml'}")
 
 
-def test_send_names_every_missing_setting_at_once(capsys, demo):
+def test_send_names_every_missing_setting_at_once(capsys, demo, monkeypatch):
     _without_smtp_settings(demo)
     status, out, err = run(capsys, "send", "demo.xlsx")
     assert (status, out) == (1, "")
     assert err == f"kpi-xl: 2 SMTP settings to fix:\n{NO_SENDER}\n{_no_server()}\n"
-    status, out, err = run(capsys, "send", "demo.xlsx", "--smtp-user", "ana", "--smtp-port", "0")
+    # A bad timeout in the config file is one of them (a bad --smtp-port is a usage error before anything
+    # is read); each missing setting then names that file, as KPI_XL_CONFIG gives it.
+    Path("smtp.toml").write_text("timeout = 0\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_XL_CONFIG", "smtp.toml")
+    status, out, err = run(capsys, "send", "demo.xlsx", "--smtp-user", "ana")
     assert (status, out) == (1, "")
-    assert err == ("kpi-xl: 4 SMTP settings to fix:\n--smtp-port: SMTP port must be a number from 1 to 65535, got 0\n"
-                   f"{NO_SENDER}\n{_no_server()}\n"
+    assert err == ("kpi-xl: 4 SMTP settings to fix:\n"
+                   "smtp.toml: timeout must be a number of seconds above 0 and at most 3600, got 0\n"
+                   "no sender address: give --from, from_address in the workbook's Settings or from in smtp.toml\n"
+                   "no SMTP server: give --smtp-host, smtp_host in the workbook's Settings or host in smtp.toml\n"
                    "no password for ana: set KPI_XL_SMTP_PASSWORD or store it with "
                    "`keyring set kpi_xl:SMTP-HOST ana`\n")
 
@@ -214,13 +267,81 @@ def test_a_dry_run_needs_no_sender_and_says_what_sending_would(capsys, demo):
     draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
     # The agency's name over an address that cannot exist (RFC 2606's .invalid), never a real one.
     assert 'From: "Lumen Digital (demo)" <sender-not-set@example.invalid>' in draft.splitlines()
-    assert out.endswith("2026-10: written: 1 (dry run: nothing sent)\n"
+    assert out.endswith("2026-10: written 1 (dry run: nothing sent)\n"
                         f"Before sending for real: 2 SMTP settings to fix:\n{NO_SENDER}\n{_no_server()}\n")
 
 
 def test_a_dry_run_with_every_setting_says_nothing_more(capsys, demo):
     status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--only", "Aurora Moda", "--out", "drafts",
                            "--workers", "0")
-    assert (status, out.splitlines()[-1]) == (0, "2026-10: written: 1 (dry run: nothing sent)"), err
+    assert (status, out.splitlines()[-1]) == (0, "2026-10: written 1 (dry run: nothing sent)"), err
     draft = Path("drafts", "Aurora-Moda_2026-10.eml").read_text(encoding="utf-8")
     assert 'From: "Lumen Digital (demo)" <reports@example.net>' in draft.splitlines()
+
+
+def test_send_takes_client_more_than_once_and_only_is_the_same_option(capsys, demo):
+    status, out, err = run(capsys, "send", "demo.xlsx", "--dry-run", "--client", "sen vàng spa", "--only",
+                           "Aurora Moda", "--out", "drafts", "--workers", "0")
+    assert status == 0, err
+    drafts = sorted(p.name.split("_")[0] for p in Path("drafts").iterdir())
+    assert drafts == ["Aurora-Moda", "Sen-Vang-Spa"]   # .eml names in ASCII
+    table = out.splitlines()
+    assert table[0].split() == ["Client", "Recipient", "Result", "Detail"]   # capitalised, as goals' and kpis'
+    assert "2026-10: written 2 (dry run: nothing sent)" in table
+
+
+# --- one option, one spelling ---------------------------------------------------------------------------
+
+def _options() -> dict[str, dict[str, object]]:
+    """Command -> option -> its action, for every command's parser."""
+    import argparse
+
+    from kpi_xl.cli.parser import build_parser
+
+    (commands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return {name: {option: action for action in sub._actions for option in action.option_strings}
+            for name, sub in commands.choices.items()}
+
+
+@pytest.mark.parametrize(("option", "commands", "metavar"), [
+    ("--out", ["report", "send", "demo", "addin"], "FOLDER"),
+    ("--workers", ["report", "send"], "N"),
+    ("--client", ["report", "goals", "send", "import"], "NAME"),
+    ("--locale", ["kpis", "new", "report", "addin"], "LOCALE"),
+    ("--period", ["report", "send", "history"], "YYYY-MM"),
+    ("--render-timeout", ["report", "send"], "SECONDS"),
+    ("--ledger", ["send", "history"], "PATH"),
+])
+def test_the_same_option_has_the_same_metavar_in_every_command(option, commands, metavar):
+    options = _options()
+    assert {command: options[command][option].metavar for command in commands} == dict.fromkeys(commands, metavar)
+
+
+def test_render_timeout_has_the_same_help_in_report_and_send():
+    options = _options()
+    assert options["report"]["--render-timeout"].help == options["send"]["--render-timeout"].help == (
+        "give up a report that takes longer to render, record it as failed and go on with the others (default: 120)")
+
+
+def test_history_table_headers_are_capitalised(capsys, demo, tmp_path):
+    from kpi_xl.delivery.ledger import Ledger
+
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.claim("Aurora Moda", "2026-10", ["ana@aurora.example"], resend=False)
+        ledger.mark_sent("Aurora Moda", "2026-10", ["ana@aurora.example"], "<1@x>")
+    status, out, _ = run(capsys, "history", "demo.xlsx", "--ledger", str(tmp_path / "ledger.sqlite"))
+    assert status == 0
+    assert out.splitlines()[0].split() == ["Client", "Period", "Recipient", "State", "Time", "Copy", "Attempts",
+                                           "Reason"]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda path: path.write_bytes(b"PK\x03\x04garbage"),
+     "cannot read ./bad.xlsx: it is damaged or incomplete: copy or download it again"),
+    (lambda path: path.mkdir(), "cannot read ./bad.xlsx: it is a folder, not a workbook"),
+])
+@pytest.mark.parametrize("command", [["goals"], ["report"], ["send", "--dry-run"], ["history"]])
+def test_check_finds_an_unreadable_workbook_in_the_other_commands_words(capsys, make, message, command):
+    make(Path("bad.xlsx"))
+    assert run(capsys, "check", "./bad.xlsx") == (1, f"error: {message}\n./bad.xlsx: 1 error, 0 warnings\n", "")
+    assert run(capsys, command[0], "./bad.xlsx", *command[1:]) == (1, "", f"kpi-xl: {message}\n")

@@ -29,7 +29,7 @@ def test_save_as_under_a_new_name_sends_nothing_twice(tmp_path):
         status, out, _ = _send(server, moved)
         assert status == 0, out
         assert server.mailbox.counts() == dict.fromkeys(EVERYONE, 1)   # still one each
-        assert "already sent: 3" in out
+        assert "already sent 3" in out
     assert not default_ledger_path(moved).exists() and not default_ledger_path(tmp_path / "clients.xlsx").exists()
 
 

@@ -155,3 +155,33 @@ def test_a_workbook_from_before_the_source_column_gets_it_from_the_button(tmp_pa
     data, problems = check_workbook(book)
     assert problems == [] and data.actuals.origins == ["", "tiktok", "tiktok", "tiktok"]
     assert sheet["AM1"] == "Source" and sheet.tables["tblActuals"].range.shape == (5, 39)
+
+
+def test_a_folder_named_after_no_client_is_a_line_with_the_nearest_client(tmp_path):
+    # The one rule of kpi-xl import --client: case ignored when matching; accents only in the suggestion.
+    book = _open(_workbook(tmp_path / "Agency.xlsx"))
+    _drop(tmp_path / "Imports" / "cafe serra", "google_ads_pt_excel.csv")   # accent missing: not Café Serra
+    _drop(tmp_path / "Imports" / "ACME", "meta_en.csv")                     # case only: Acme
+    _drop(tmp_path / "Imports" / "Nobody", "meta_pt.csv")
+    (tmp_path / "Imports" / "Empty").mkdir()                                # nothing in it: nothing to say
+    excel_import.main(book, now=NOW)
+    lines = book.sheets["Imports"].column_values(1)
+    assert lines[0] == "Imported 1 file into Actuals. Save the workbook to keep it."
+    at = lines.index("Folders not imported: 2. Rename each to its client's name on the Clients sheet and click "
+                     "Import data again.")
+    assert lines[at + 1:at + 3] == [
+        'Imports/Nobody: no client named "Nobody" in the workbook (clients: Acme, Café Serra)',
+        'Imports/cafe serra: no client named "cafe serra" in the workbook (clients: Acme, Café Serra); '
+        'did you mean "Café Serra"?']
+    assert [p.name for p in (tmp_path / "Imports" / "cafe serra").iterdir()] == ["google_ads_pt_excel.csv"]
+    assert sorted(p.name for p in (tmp_path / "Imports" / "ACME").iterdir()) == ["done"]
+
+
+def test_only_folders_named_after_no_client_are_still_said(tmp_path):
+    book = _open(_workbook(tmp_path / "Agency.xlsx"))
+    _drop(tmp_path / "Imports" / "cafe serra", "google_ads_pt_excel.csv")
+    excel_import.main(book, now=NOW)
+    lines = book.sheets["Imports"].column_values(1)
+    assert lines[0] == "Imported 0 files into Actuals. Save the workbook to keep them."
+    assert lines[-1].endswith('; did you mean "Café Serra"?')
+    assert len(check_workbook(book)[0].actuals) == 3   # nothing imported

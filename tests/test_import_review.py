@@ -47,11 +47,12 @@ def workbook(tmp_path: Path) -> Path:
 
 
 # 1. Columns left out are named; money without cost is a loud warning with the --map to use.
-def test_a_money_column_left_out_is_named_with_the_map_that_imports_it(workbook, tmp_path):
+def test_a_money_column_left_out_is_named_with_the_map_that_imports_it(workbook, tmp_path, capsys):
     status, text = run("import", str(workbook), str(FIXTURES / "google_ads_pl_custom.csv"), "--client", "Zielony")
     assert status == 0
-    assert ('google_ads_pl_custom.csv:3: no cost imported, but column "Wydatki" looks like money: if it is the '
-            'spend, import again with --map "Wydatki=cost"') in text
+    # A warning, on stderr as every command's warnings are.
+    assert ('kpi-xl: warning: google_ads_pl_custom.csv:3: no cost imported, but column "Wydatki" looks like money: '
+            'if it is the spend, import again with --map "Wydatki=cost"\n') in capsys.readouterr().err
     status, text = run("import", str(workbook), str(FIXTURES / "google_ads_pl_custom.csv"), "--client", "Zielony",
                        "--dry-run", "--json")
     assert any('"Wydatki=cost"' in n["message"] for n in json.loads(text)["notices"])
@@ -164,7 +165,7 @@ def test_check_warns_when_ad_attribution_and_store_sales_count_the_same_day(tmp_
 
 
 # 7. A dry run shows before and after; a filtered export is named.
-def test_a_dry_run_shows_the_range_before_and_after(workbook):
+def test_a_dry_run_shows_the_range_before_and_after(workbook, capsys):
     import_files(workbook, [FIXTURES / "google_ads_en.csv"], "Acme")
     status, text = run("import", str(workbook), str(FIXTURES / "google_ads_en_brand_only.csv"), "--client", "Acme",
                        "--dry-run")
@@ -173,7 +174,8 @@ def test_a_dry_run_shows_the_range_before_and_after(workbook):
     assert ("google_ads_en_brand_only.csv: google_ads rows from 2025-07-01 to 2025-07-03, before -> after: "
             "cost 40011.88 -> 5519.88, impressions 3340937 -> 39619, clicks 28325 -> 2303, "
             "conversions 390.75 -> 0, revenue 59001.85 -> 0.00") in text
-    assert "rows of 1 campaign(s) not in this export removed from 2025-07-01 to 2025-07-03 (Generic)" in text
+    assert "rows of 1 campaign(s) not in this export removed from 2025-07-01 to 2025-07-03 (Generic)" in (
+        capsys.readouterr().err)   # a warning: on stderr
 
 
 def test_a_filtered_export_is_checked_against_its_own_total_and_named():

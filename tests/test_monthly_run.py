@@ -188,7 +188,7 @@ def test_a_lock_file_is_said_in_one_line(workbook, tmp_path, capsys, lock, comma
         assert line in stdout
         return
     assert status == 0
-    progress = "[1/1] Aurora Moda: written 1\n" if name == "report" else ""   # report's line per client, not a TTY
+    progress = "[1/1] Aurora Moda: written\n" if name == "report" else ""   # report's line per client, not a TTY
     assert stderr == f"kpi-xl: warning: {line}\n{progress}"
     if "--json" in options:
         json.loads(stdout)
@@ -218,7 +218,7 @@ def test_send_delivers_to_the_sound_clients_only_and_lists_the_others(workbook, 
         assert "Your agency" not in aurora.get_body(("plain",)).get_content()
         assert re.search(rf"Café Serra +failed +Actuals!A{BAD_ROW}: date must be a date", out), out
         assert re.search(r"Sen Vàng Spa +skipped +no Actuals rows in 2026-10", out), out
-        assert "2026-10: sent: 3, already sent: 0, failed: 1, skipped: 1" in out
+        assert "2026-10: sent 3, already sent 0, failed 1, skipped 1" in out
 
         # Asked for, the empty client gets one; nobody gets a second copy.
         status, out, _ = _send(workbook, server, "--include-empty")

@@ -156,7 +156,7 @@ def test_cli_defaults_last_complete_month_the_clients_locale_next_to_the_workboo
     assert run_report(_args(str(workbook), "--workers", "1"), out, today=dt.date(2026, 11, 15)) == 0
     expected = workbook.parent / "Acme-Gardens_2026-10_pl_PL.pdf"
     # The summary table (client, result, file), a blank line, the counts.
-    assert out.getvalue() == ("client        result   file or reason\n"
+    assert out.getvalue() == ("Client        Result   File or reason\n"
                               f"------------  -------  {'-' * len(str(expected))}\n"
                               f"Acme Gardens  written  {expected}\n"
                               "\n"
@@ -183,9 +183,14 @@ def test_cli_rejects_a_bad_period_as_a_usage_error(bad, capsys):
     assert "period must be YYYY-MM" in capsys.readouterr().err
 
 
-def test_cli_rejects_a_bad_locale_before_reading(tmp_path):
-    with pytest.raises(UnknownLocaleError):
-        run_report(_args(str(tmp_path / "missing.xlsx"), "--locale", "klingon"), io.StringIO(), PERIOD.last_day)
+def test_cli_rejects_a_bad_locale_as_a_usage_error_before_reading(capsys):
+    # As a bad --period: the parser refuses it, so nothing is read (book.xlsx does not exist).
+    with pytest.raises(SystemExit) as exit_info:
+        _args("book.xlsx", "--locale", "klingon")
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "kpi-xl report: error: argument --locale: unknown or unsupported locale 'klingon' "
+        "(supported: en_US, es_ES, es_MX, pt_BR, pl_PL, vi_VN)")
 
 
 def test_a_fresh_process_renders_one_report_and_imports_weasyprint_only_to_render(workbook):

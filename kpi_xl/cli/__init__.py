@@ -6,11 +6,14 @@ for ``new`` and ``demo``, :mod:`~kpi_xl.cli.kpis`, :mod:`~kpi_xl.cli.addin`), th
 (:mod:`~kpi_xl.cli.parser`) and the table printer (:mod:`~kpi_xl.cli.table`). Nothing else in kpi_xl
 imports this package: the stages know neither argparse nor the terminal.
 
-Errors that carry a place (``Goals!C7: ...``) or a reason are printed on stderr, exit status 1;
-usage errors give 2, as argparse does. ``kpi-xl`` alone prints the help (the command list), exit status 0.
-Output cut short by its reader (``kpi-xl kpis | head -1``) ends quietly with exit status 141, what a
-shell reports for a tool that SIGPIPE ended (128 + 13, as ``seq 100000 | head -1`` gives under
-``set -o pipefail``): no traceback, and no "Exception ignored" when Python flushes stdout at exit.
+Errors in what a workbook or file holds, which carry a place (``Goals!C7: ...``) or a reason, are
+printed on stderr, exit status 1; a bad option value (``--locale de_DE``, ``--workers 0``) is a usage
+error naming the option, exit status 2, as argparse gives (the types in :mod:`~kpi_xl.cli.arguments`).
+``kpi-xl`` alone prints the help (the command list), exit status 0. Output cut short by its reader
+(``kpi-xl kpis | head -1`` when ``head`` leaves before kpi-xl has written everything) ends quietly
+with exit status 141, what a shell reports for a tool that SIGPIPE ended (128 + 13, as
+``seq 100000 | head -1`` gives under ``set -o pipefail``): no traceback, and no "Exception ignored"
+when Python flushes stdout at exit. Output that fit in the pipe before the reader left ends with 0.
 """
 
 from __future__ import annotations

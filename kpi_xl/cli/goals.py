@@ -6,10 +6,9 @@ import argparse
 import dataclasses
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import TextIO
 
-from kpi_xl.cli.arguments import date_argument
+from kpi_xl.cli.arguments import date_argument, workbook_argument
 from kpi_xl.core.names import find_clients
 
 __all__ = ["add_arguments", "run"]
@@ -18,7 +17,7 @@ HELP = "print every goal with its status and SMART findings"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("--client", action="append", default=[], metavar="NAME",
                         help="only this client's goals (repeat for several)")
     parser.add_argument("--as-of", type=date_argument, default=None, help="YYYY-MM-DD (default: today)")

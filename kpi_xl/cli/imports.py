@@ -7,10 +7,10 @@ import argparse
 import datetime as dt
 import re
 import sys
-from pathlib import Path
 from typing import TextIO
 
-from kpi_xl.cli.output import add_quiet_argument, is_quiet, print_json
+from kpi_xl.cli.arguments import workbook_argument
+from kpi_xl.cli.output import add_quiet_argument, print_json
 from kpi_xl.cli.terminal import shown
 
 __all__ = ["add_arguments", "run"]
@@ -32,9 +32,10 @@ def _mapping(text: str) -> tuple[str, str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="exports (CSV) of the platforms")
-    parser.add_argument("--client", required=True, help="a client of the Clients sheet")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the kpi_xl workbook (.xlsx)")
+    parser.add_argument("files", type=workbook_argument, nargs="+", metavar="FILE",
+                        help="exports (CSV) of the platforms")
+    parser.add_argument("--client", required=True, metavar="NAME", help="a client of the Clients sheet")
     parser.add_argument("--channel", default=None, help="Channel of every row (default: the platform's)")
     parser.add_argument("--source", default=None, help="Source of every row (default: the platform)")
     parser.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
@@ -60,9 +61,8 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
             print(format_table(summary_rows(result.plan.files, detail=args.dry_run)), file=out)
         for line in change_lines(result.plan.files, result.before) if args.dry_run else ():
             print(shown(line), file=out)
-        for notice in result.notices:  # --quiet keeps the warnings, on stderr
-            print(f"{'kpi-xl: ' if is_quiet(args) else ''}warning: {shown(notice.text())}",
-                  file=sys.stderr if is_quiet(args) else out)
+        for notice in result.notices:  # as report's and send's warnings: on stderr, with or without --quiet
+            print(f"kpi-xl: warning: {shown(notice.text())}", file=sys.stderr)
         if args.dry_run:
             print(f"dry run: {shown(args.workbook)} not changed", file=out)
         elif result.written:

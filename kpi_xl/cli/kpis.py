@@ -1,4 +1,10 @@
-"""``kpi-xl kpis [--locale LOCALE]``: the KPI catalog, as the Excel function ``KPI_LIST`` spills it."""
+"""``kpi-xl kpis [--locale LOCALE] [--json]``: the KPI catalog, as the Excel function ``KPI_LIST`` spills it.
+
+``--json`` gives scripts codes that do not change with ``--locale``: ``stage``, ``unit`` and
+``direction`` are the registry's values (``conversion``, ``currency``, ``lower``), beside their words
+in the locale (``stage_label``, ``unit_label``, ``direction_label``); ``name`` and ``formula`` are in
+the locale.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,19 @@ import argparse
 import datetime as dt
 from typing import TextIO
 
+from kpi_xl.cli.arguments import LOCALE_HELP, locale_argument
+
 __all__ = ["add_arguments", "run"]
 
 HELP = "print the KPI catalog"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--locale", default=None, help="en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN")
+    parser.add_argument("--locale", type=locale_argument, default=None, metavar="LOCALE",
+                        help=f"{LOCALE_HELP} (default: en_US)")
     parser.add_argument("--json", action="store_true",
-                        help="print a JSON list, one object per KPI (code, name, stage, formula, unit, direction)")
+                        help="print a JSON list, one object per KPI (code, name, stage, formula, unit, direction "
+                             "as codes, and their labels in --locale)")
 
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
@@ -28,9 +38,13 @@ def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     if args.json:
         from kpi_xl.cli.output import print_json
 
-        keys = ("code", "name", "formula", "unit", "direction")
-        print_json([{"code": row[0], "name": row[1], "stage": stage, **dict(zip(keys[2:], row[2:], strict=True))}
-                    for stage, row in zip(stages, body, strict=True)], out)
+        records = []
+        for kpi, stage, (code, name, formula, unit, direction) in zip(registry.KPIS.values(), stages, body,
+                                                                      strict=True):
+            records.append({"code": code, "name": name, "stage": kpi.stage.value, "stage_label": stage,
+                            "formula": formula, "unit": kpi.unit.value, "unit_label": unit,
+                            "direction": kpi.direction.value, "direction_label": direction})
+        print_json(records, out)
         return 0
     table = [[_("Stage"), *header]] + [[stage, *row] for stage, row in zip(stages, body, strict=True)]
     print(format_table(table), file=out)

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from kpi_xl.cli.arguments import date_argument
+from kpi_xl.cli.arguments import LOCALE_HELP, date_argument, locale_argument
 from kpi_xl.cli.output import add_quiet_argument
 from kpi_xl.cli.terminal import shown
 from kpi_xl.core.errors import KpiError
@@ -21,7 +21,8 @@ DEMO_HELP = "write the demo workbook and every demo client's report"
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="the workbook to write (.xlsx)")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
-    parser.add_argument("--locale", default=None, help="language of the column help (default en_US)")
+    parser.add_argument("--locale", type=locale_argument, default=None, metavar="LOCALE",
+                        help=f"language of the column help: {LOCALE_HELP} (default: en_US)")
     add_quiet_argument(parser)
 
 
@@ -39,7 +40,7 @@ def run_new(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("demo"), help="folder (default: ./demo)")
+    parser.add_argument("--out", type=Path, default=Path("demo"), metavar="FOLDER", help="folder (default: ./demo)")
     parser.add_argument("--no-reports", action="store_true", help="only write the workbook")
     parser.add_argument("--today", type=date_argument, default=None, help="YYYY-MM-DD the demo data ends before")
     add_quiet_argument(parser)

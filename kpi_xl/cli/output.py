@@ -80,10 +80,12 @@ class Progress:
     >>> class Done:
     ...     status = "written"
     >>> progress = Progress(log)
-    >>> progress.start(2); progress.step("Acme", [Done()]); progress.step("Bolt", [])
+    >>> progress.start(3); progress.step("Acme", [Done()]); progress.step("Bolt", [Done(), Done()])
+    >>> progress.step("Coda", [])
     >>> print(log.getvalue(), end="")
-    [1/2] Acme: written 1
-    [2/2] Bolt: nothing to do
+    [1/3] Acme: written
+    [2/3] Bolt: written 2
+    [3/3] Coda: nothing to do
     """
 
     WIDTH = 30
@@ -108,7 +110,9 @@ class Progress:
                 self.stream.write("\n")
         else:
             counts = Counter(outcome.status for outcome in outcomes)
-            summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "nothing to do"
+            # "written" for a client's one report; "sent 2" when it went to two recipients.
+            summary = ", ".join(status if n == 1 else f"{status} {n}"
+                                for status, n in sorted(counts.items())) or "nothing to do"
             self.stream.write(f"[{self.done}/{self.total}] {shown(client)}: {summary}\n")
         self.stream.flush()
 

@@ -18,7 +18,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kpi_xl.cli.arguments import period_argument, seconds_argument
+from kpi_xl.cli.arguments import (
+    LOCALE_HELP,
+    RENDER_TIMEOUT_HELP,
+    locale_argument,
+    period_argument,
+    seconds_argument,
+    workbook_argument,
+    workers_argument,
+)
 from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet
 from kpi_xl.cli.terminal import shown
 from kpi_xl.core.periods import report_month
@@ -32,19 +40,20 @@ __all__ = ["add_report_arguments", "print_notes", "run", "run_report"]
 HELP = "write one PDF report per client"
 
 
-
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the kpi_xl workbook (.xlsx)")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the kpi_xl workbook (.xlsx)")
     parser.add_argument("--client", action="append", default=[], metavar="NAME",
                         help="only this client (repeat for several; default: every client)")
     parser.add_argument("--period", type=period_argument, default=None, metavar="YYYY-MM",
                         help="the month (default: the workbook's report period, else the last complete month)")
-    parser.add_argument("--locale", default=None,
-                        help="en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN (default: each client's own)")
-    parser.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default: the workbook's)")
+    parser.add_argument("--locale", type=locale_argument, default=None, metavar="LOCALE",
+                        help=f"{LOCALE_HELP} (default: each client's own)")
+    parser.add_argument("--out", type=Path, default=None, metavar="FOLDER",
+                        help="folder for the PDFs (default: the workbook's)")
     parser.add_argument("--pdf-a", action="store_true",
                         help="archival PDF/A-3b with the goal table embedded as goals.csv")
-    parser.add_argument("--workers", type=int, default=2, help="reports rendered in parallel (default: 2)")
+    parser.add_argument("--workers", type=workers_argument, default=2, metavar="N",
+                        help="reports rendered in parallel (default: 2)")
     parser.add_argument("--review", action="store_true",
                         help="the agency's internal review copy (<client>_..._review.pdf), with the SMART review "
                              "of every goal; never send it to a client")
@@ -53,7 +62,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-empty", action="store_true",
                         help="also report clients with no Actuals rows in the month (skipped by default)")
     parser.add_argument("--render-timeout", type=seconds_argument, default=None, metavar="SECONDS",
-                        help="stop if a report takes longer to render (default: 120, as in send)")
+                        help=RENDER_TIMEOUT_HELP)
     add_quiet_argument(parser)
 
 
@@ -61,19 +70,17 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
     import sys
 
     from kpi_xl.cli.table import format_table
-    from kpi_xl.i18n import resolve_locale
     from kpi_xl.report.batch import FAILED, WRITTEN, write_batch
     from kpi_xl.report.pool import RENDER_TIMEOUT
     from kpi_xl.workbook.read import read_by_client
 
     err = err or sys.stderr
-    locale = resolve_locale(args.locale) if args.locale else None  # a bad locale fails before the reading
     parsed = read_by_client(args.workbook)
     print_notes(parsed.problems, err)
     period = report_month(args.period, parsed.data.settings.report_period if parsed.data else None, today)
     folder = args.out if args.out is not None else Path(args.workbook).resolve().parent
     outcomes = write_batch(parsed, period, folder, today=today, only=args.client,
-                           locale=locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
+                           locale=args.locale, workers=args.workers, pdf_a=args.pdf_a, review=args.review,
                            partial=args.partial, include_empty=args.include_empty,
                            timeout=args.render_timeout or RENDER_TIMEOUT,
                            progress=Progress(None if is_quiet(args) else err))
@@ -85,7 +92,7 @@ def run_report(args: argparse.Namespace, out: TextIO, today: dt.date, err: TextI
         if outcome.status == FAILED and is_quiet(args):  # --quiet: stdout goes nowhere; a failure is an error
             print(f"kpi-xl: failed {shown(outcome.client)}: " + "; ".join(map(shown, outcome.lines())), file=err)
     if outcomes:
-        print(format_table([["client", "result", "file or reason"], *map(_summary_row, outcomes)]), file=out)
+        print(format_table([["Client", "Result", "File or reason"], *map(_summary_row, outcomes)]), file=out)
         print(file=out)
     counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "skipped", "failed")}
     print(f"{period}: " + ", ".join(f"{status} {n}" for status, n in counts.items()), file=out)

@@ -17,7 +17,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kpi_xl.cli.arguments import period_argument, seconds_argument
+from kpi_xl.cli.arguments import (
+    RENDER_TIMEOUT_HELP,
+    period_argument,
+    port_argument,
+    seconds_argument,
+    send_workers_argument,
+    workbook_argument,
+)
 from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet, print_json
 from kpi_xl.cli.terminal import shown, shown_error
 from kpi_xl.core.errors import KpiError
@@ -46,11 +53,12 @@ _LEDGER_HELP = ("the delivery ledger (default: the sender's, in the user's data 
 
 
 def add_send_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the clients workbook (.xlsx)")
     parser.add_argument("--period", type=period_argument, metavar="YYYY-MM",
                         help="the month to send (default: the workbook's report period, else the last complete month)")
-    parser.add_argument("--only", action="append", default=[], metavar="CLIENT",
-                        help="send to this client only (repeat for several)")
+    parser.add_argument("--client", "--only", dest="only", action="append", default=[], metavar="NAME",
+                        help="only this client (repeat for several; default: every client); "
+                             "--only is the same option")
     parser.add_argument("--dry-run", action="store_true",
                         help="write each e-mail as an .eml file to review; send nothing, record nothing")
     parser.add_argument("--out", type=Path, metavar="FOLDER",
@@ -58,20 +66,20 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resend", action="store_true",
                         help="send again what was already sent (a new copy), and what is in doubt")
     parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="processes rendering reports (default 2; 0 renders in this process)")
+    parser.add_argument("--workers", type=send_workers_argument, default=2, metavar="N",
+                        help="reports rendered in parallel (default: 2; 0 renders in this process, "
+                             "without --render-timeout)")
     parser.add_argument("--partial", action="store_true",
                         help="allow a month that has not ended: the report says it is in progress")
     parser.add_argument("--include-empty", action="store_true",
                         help="also send to clients with no Actuals rows in the month (skipped by default)")
     parser.add_argument("--render-timeout", type=seconds_argument, metavar="SECONDS",
-                        help="give up a report that takes longer to render and go on with the others "
-                             "(default 120; not with --workers 0)")
+                        help=RENDER_TIMEOUT_HELP)
     smtp = parser.add_argument_group(
         "SMTP", "Default: the workbook's Settings, then ~/.config/kpi_xl/smtp.toml (or $KPI_XL_CONFIG). "
                 "The password is read only from $KPI_XL_SMTP_PASSWORD or the system keyring.")
     smtp.add_argument("--smtp-host", metavar="HOST", help="the SMTP server, e.g. smtp.agency.example")
-    smtp.add_argument("--smtp-port", type=int, metavar="PORT",
+    smtp.add_argument("--smtp-port", type=port_argument, metavar="PORT",
                       help="its port (default: 587 for starttls, 465 for ssl, 25 for none)")
     smtp.add_argument("--smtp-security", choices=("starttls", "ssl", "none"),
                       help="how the connection is encrypted (default: starttls)")
@@ -83,7 +91,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_history_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("workbook", type=Path, help="the clients workbook (.xlsx)")
+    parser.add_argument("workbook", type=workbook_argument, metavar="WORKBOOK", help="the clients workbook (.xlsx)")
     parser.add_argument("--period", type=period_argument, metavar="YYYY-MM", help="only this month")
     parser.add_argument("--ledger", type=Path, metavar="PATH", help=_LEDGER_HELP)
     parser.add_argument("--from", dest="from_address", metavar="ADDRESS",
@@ -219,7 +227,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     if not rows:
         print(f"No deliveries recorded{f' for {period}' if period else ''} in {path}.", file=out)
         return 0
-    header = ["client", "period", "recipient", "state", "time", "copy", "attempts", "reason"]
+    header = ["Client", "Period", "Recipient", "State", "Time", "Copy", "Attempts", "Reason"]
     print(format_table([header, *rows]), file=out)
     return 0
 
@@ -294,12 +302,12 @@ def _print_summary(report: DeliveryReport, out: TextIO, *, dry_run: bool) -> Non
 
     if report.outcomes:
         rows = [[o.client, o.recipient, o.status, "" if o.status == "sent" else o.detail] for o in report.outcomes]
-        print(format_table([["client", "recipient", "result", "detail"], *rows]), file=out)
+        print(format_table([["Client", "Recipient", "Result", "Detail"], *rows]), file=out)
         print(file=out)
     counts = Counter(outcome.status for outcome in report.outcomes)
     order = ["written"] if dry_run else ["sent", "already sent"]
     order += [s for s in ("in progress", *sorted(PROBLEMS), "no address", "skipped") if counts[s] and s not in order]
-    line = ", ".join(f"{status}: {counts[status]}" for status in order)
+    line = ", ".join(f"{status} {counts[status]}" for status in order)   # as report's: written 4, skipped 0
     print(f"{report.period}: {line}{' (dry run: nothing sent)' if dry_run else ''}", file=out)
     if report.stopped:
         print(f"Stopped early: {shown(report.stopped)}", file=out)
@@ -326,5 +334,5 @@ _ADVICE = {
     "failed": "Run the same command again to retry what failed; `kpi-xl history` shows the ledger.",
     "not sent": "Run the same command again to send the rest.",
     "unknown": "For each unknown line, check the mailbox (or the server's log); if the e-mail did not arrive, "
-               "run again with --resend --only CLIENT.",
+               "run again with --resend --client NAME.",
 }

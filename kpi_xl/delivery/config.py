@@ -152,11 +152,12 @@ class SmtpConfig:
         if problems:
             raise SmtpSettingsError(problems)
 
-    def unsendable(self) -> list[str]:
-        """Why these settings cannot or must not send (nothing when they can)."""
+    def unsendable(self, config_file: Path | None = None) -> list[str]:
+        """Why these settings cannot or must not send (nothing when they can). ``config_file`` is the
+        config file the advice names (default: the usual place)."""
         if not self.host:
             return ["no SMTP server: give --smtp-host, smtp_host in the workbook's Settings "
-                    f"or host in {config_path({})}"]
+                    f"or host in {config_file or config_path({})}"]
         if self.user and self.security == "none" and self.host not in _LOOPBACK:
             return [f"refusing to send the password for {self.user} unencrypted to {self.host}: "
                     "use --smtp-security starttls or ssl"]
@@ -234,6 +235,7 @@ def _resolve(options: Mapping[str, object], settings: Settings, environ: Mapping
     """The settings (placeholders where one is wrong) and every problem found with them."""
     file = _read_config_file(environ)   # a config file that cannot be read: that alone, first
     file_label = str(file.get("_path", "config file"))
+    config_file = config_path(environ)   # where the advice says a missing setting goes
     problems: list[str] = []
 
     def pick(name: str) -> tuple[object, str]:
@@ -261,7 +263,8 @@ def _resolve(options: Mapping[str, object], settings: Settings, environ: Mapping
     sender_value, where = pick("from_address")
     if not sender_value and drafts:
         sender_value, where = DRAFT_SENDER, "the drafts' placeholder sender"
-    sender = checked(_sender, sender_value, where, settings.agency_name, default=Address(addr_spec=DRAFT_SENDER))
+    sender = checked(_sender, sender_value, where, settings.agency_name, config_file,
+                     default=Address(addr_spec=DRAFT_SENDER))
     config = SmtpConfig(
         host=_text(host),
         port=port,
@@ -273,7 +276,7 @@ def _resolve(options: Mapping[str, object], settings: Settings, environ: Mapping
         data_timeout=max(timeout, 600.0),
     )
     if sending:
-        problems += config.unsendable()
+        problems += config.unsendable(config_file)
     return config, problems
 
 
@@ -317,10 +320,10 @@ def _seconds(value: object, where: str) -> float:
     return seconds
 
 
-def _sender(value: object, where: str, agency_name: str) -> Address:
-    if not value:
+def _sender(value: object, where: str, agency_name: str, config_file: Path) -> Address:
+    if not value:   # named as the missing server is: the config file by its path
         raise DeliveryError("no sender address: give --from, from_address in the workbook's Settings "
-                            "or from in the config file")
+                            f"or from in {config_file}")
     try:
         address = parse_address(str(value))
     except ValueError as error:

@@ -72,9 +72,11 @@ __all__ = [
     "TEMPLATE_NAME",
     "AddinError",
     "AddinFile",
+    "AddinsHeldError",
     "UnsupportedPlatformError",
     "addin_status",
     "build_addin",
+    "excel_runs_on",
     "install_addin",
     "remove_addins",
     "remove_outdated_addins",
@@ -123,6 +125,19 @@ class AddinError(KpiError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class AddinsHeldError(AddinError):
+    """Add-in files Excel holds open (``held``) were not deleted; ``removed`` were.
+
+    >>> str(AddinsHeldError([Path("x/a.xlam")], [Path("x/b.xlam"), Path("x/c.xlam")]))
+    'x/b.xlam, x/c.xlam: permission denied: quit Excel and try again'
+    """
+
+    def __init__(self, removed: Sequence[Path], held: Sequence[Path]) -> None:
+        self.removed, self.held = list(removed), list(held)
+        self.path, self.reason = held[0], "permission denied: quit Excel and try again"
+        KpiError.__init__(self, ", ".join(map(str, held)) + ": " + self.reason)
 
 
 class UnsupportedPlatformError(KpiError):
@@ -229,6 +244,15 @@ def build_addin(out_dir: Path, *, template: Path | None = None, locale: str = DE
     return target
 
 
+def excel_runs_on(platform: str) -> bool:
+    """Whether Excel (and so its add-ins) runs on ``platform`` (a ``sys.platform`` value).
+
+    >>> excel_runs_on("win32"), excel_runs_on("darwin"), excel_runs_on("linux")
+    (True, True, False)
+    """
+    return platform.startswith("win") or platform == "darwin"   # the two branches of startup_folder
+
+
 def startup_folder(platform: str, home: Path, env: Mapping[str, str]) -> Path:
     """The folder Excel opens every add-in from at start-up (``Application.StartupPath``).
 
@@ -304,19 +328,24 @@ def addin_status(platform: str | None = None, home: Path | None = None,
 def remove_addins(platform: str | None = None, home: Path | None = None, env: Mapping[str, str] | None = None,
                   *, names: Sequence[str] = ADDIN_NAMES + OUTDATED_ADDIN_NAMES) -> list[Path]:
     """Deletes the add-in files ``names`` (default: every kpi_xl add-in, outdated ones too) from Excel's
-    start-up folder and returns those that were there; none there is no error. Raises
-    :class:`AddinError` when one cannot be deleted (Excel holds it open)."""
+    start-up folder and returns those that were there; none there is no error. Every file is tried:
+    when one cannot be deleted (Excel holds it open), :class:`AddinsHeldError` says which, and which
+    were deleted all the same."""
     folder = _startup_folder(platform, home, env)
-    removed = []
+    removed: list[Path] = []
+    held: list[Path] = []
     for name in names:
         path = folder / name
         try:
             path.unlink()
         except FileNotFoundError:
             continue
-        except PermissionError as error:
-            raise AddinError(path, "permission denied: quit Excel and try again") from error
+        except PermissionError:
+            held.append(path)
+            continue
         removed.append(path)
+    if held:
+        raise AddinsHeldError(removed, held)
     return removed
 
 

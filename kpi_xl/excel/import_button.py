@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kpi_xl.core.errors import UnknownClientError
+from kpi_xl.core.names import find_client
 from kpi_xl.core.registry import N_
 from kpi_xl.excel.sheet import show_rows
 from kpi_xl.i18n import DEFAULT_LOCALE, resolve_locale, translator
@@ -33,7 +35,7 @@ from kpi_xl.importing.summary import summary_rows
 from kpi_xl.workbook.problems import ERROR
 from kpi_xl.workbook.read import check_workbook
 
-__all__ = ["EXPORT_SUFFIXES", "IMPORTS_FOLDER", "IMPORTS_SHEET", "find_exports", "main"]
+__all__ = ["EXPORT_SUFFIXES", "IMPORTS_FOLDER", "IMPORTS_SHEET", "find_exports", "main", "sort_exports"]
 
 IMPORTS_SHEET = "Imports"
 IMPORTS_FOLDER = "Imports"
@@ -47,24 +49,43 @@ _NO_FILES = N_("No exports to import. Put each client's export files in {folder}
 _REFUSED = N_("Refused: {count}. Each line below says which file and why; the file stays in its folder.")
 _CLIENT = N_("Client")
 _NOTICES = N_("Warnings: {count}. The files were imported; read each line below.")
+_UNKNOWN_FOLDERS = N_("Folders not imported: {count}. Rename each to its client's name on the Clients sheet "
+                      "and click Import data again.")
+_UNKNOWN_FOLDER = N_('{folder}: no client named "{name}" in the workbook (clients: {clients})')
+_UNKNOWN_FOLDER_HINT = N_('{folder}: no client named "{name}" in the workbook (clients: {clients}); '
+                          'did you mean "{suggestion}"?')
 
 
 def find_exports(folder: Path, clients: Sequence[str]) -> dict[str, list[Path]]:
     """Client -> its export files, from ``folder`` (``Imports``): one subfolder per client, matched
     ignoring case; loose files belong to the only client, if there is just one. Creates the folders."""
+    return sort_exports(folder, clients)[0]
+
+
+def sort_exports(folder: Path, clients: Sequence[str]
+                 ) -> tuple[dict[str, list[Path]], list[tuple[Path, UnknownClientError]]]:
+    """:func:`find_exports`, and the subfolders holding exports that are named after no client, each
+    with the error ``kpi-xl import --client`` gives for that name (with the nearest client suggested,
+    accents and case ignored: :func:`~kpi_xl.core.names.find_client`)."""
     found: dict[str, list[Path]] = {}
+    unknown: list[tuple[Path, UnknownClientError]] = []
     folder.mkdir(exist_ok=True)
-    names = {name.casefold(): name for name in clients}
     for client in clients:
         (folder / client).mkdir(exist_ok=True)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        client = names.get(sub.name.strip().casefold())
-        if client:
-            found.setdefault(client, []).extend(_files(sub))
+        if sub.name == DONE_FOLDER or sub.name.startswith((".", "~")):
+            continue   # the only client's done/, or a folder the system keeps
+        try:
+            client = find_client(sub.name, clients)   # the one rule for a client's name
+        except UnknownClientError as error:
+            if _files(sub):   # files that would be silently left out: say so
+                unknown.append((sub, error))
+            continue
+        found.setdefault(client, []).extend(_files(sub))
     loose = _files(folder)
     if loose and len(clients) == 1:
         found.setdefault(clients[0], []).extend(loose)
-    return {client: files for client, files in found.items() if files}
+    return {client: files for client, files in found.items() if files}, unknown
 
 
 def _files(folder: Path) -> list[Path]:
@@ -105,8 +126,8 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
         show_rows(book, IMPORTS_SHEET, [[_(_NOT_SAVED)], [stamp], [fullname]], _(_NOT_SAVED))
         return
     folder = Path(fullname).parent / IMPORTS_FOLDER
-    jobs = find_exports(folder, list(data.clients))
-    if not jobs:
+    jobs, unknown = sort_exports(folder, list(data.clients))
+    if not jobs and not unknown:
         message = _(_NO_FILES).format(folder=folder)
         show_rows(book, IMPORTS_SHEET, [[message], [stamp]], message)
         return
@@ -138,6 +159,18 @@ def main(book: Any = None, *, now: dt.datetime | None = None) -> None:
     rows += [[client, *row] for (client, _c), row in zip(changes, table[1:], strict=True)]
     if refused:
         rows += [[_(_REFUSED).format(count=len(refused))], *([error.text(_)] for error in refused)]
+    if unknown:
+        rows += [[_(_UNKNOWN_FOLDERS).format(count=len(unknown))], *([_unknown_line(sub, error, folder, _)]
+                                                                     for sub, error in unknown)]
     if notices:
         rows += [[_(_NOTICES).format(count=len(notices))], *([notice.text(_)] for notice in notices)]
     show_rows(book, IMPORTS_SHEET, rows, summary)
+
+
+def _unknown_line(sub: Path, error: UnknownClientError, imports: Path, gettext: Callable[[str], str]) -> str:
+    """``Imports/cafe serra azul: no client named ... did you mean "Café Serra Azul"?``"""
+    where = f"{IMPORTS_FOLDER}/{sub.relative_to(imports).as_posix()}"
+    params = {"folder": where, "name": error.name, "clients": ", ".join(error.clients)}
+    if error.suggestion:
+        return gettext(_UNKNOWN_FOLDER_HINT).format(suggestion=error.suggestion, **params)
+    return gettext(_UNKNOWN_FOLDER).format(**params)

@@ -65,7 +65,7 @@ def read_exports(files: Sequence[Path], currency: str, client: str, overrides: M
     refused: list[ImportRefusedError] = []
     for path in files:
         try:
-            export = read_export(Path(path).name, _export_bytes(Path(path)), overrides, custom=custom)
+            export = read_export(Path(path).name, _export_bytes(_as_path(path)), overrides, custom=custom)
             if export.currency and export.currency.upper() != currency.upper():
                 raise ImportRefusedError(export.file, 0, CURRENCY_MISMATCH, currency=export.currency, client=client,
                                          expected=currency)
@@ -119,7 +119,7 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
     """
     with _collector_paused():
-        return _import(Path(workbook), files, client, channel, source, dry_run, overrides)
+        return _import(_as_path(workbook), files, client, channel, source, dry_run, overrides)
 
 
 def _import(workbook: Path, files: Sequence[Path], client: str, channel: str | None, source: str | None,
@@ -146,3 +146,8 @@ def _import(workbook: Path, files: Sequence[Path], client: str, channel: str | N
         write_plan(workbook, temp, plan)
     result.written, result.backup = True, backup
     return result
+
+
+def _as_path(path: str | Path) -> Path:
+    """``path`` as a Path; a Path is kept as it is, so it still prints as it was typed (``./q3/...``)."""
+    return path if isinstance(path, Path) else Path(path)

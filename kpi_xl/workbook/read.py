@@ -45,7 +45,7 @@ Source = str | os.PathLike[str] | Any   # a path, or an xlwings Book (anything w
 
 def _grids(source: Source) -> tuple[list[Grid], str]:
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
+        path = source if isinstance(source, Path) else Path(source)   # a Path may print as typed (./q3/...)
         return read_file(path, _WANTED), str(path)
     return read_live(source, _WANTED), book_source(source)
 

@@ -91,7 +91,7 @@ def read_file(path: Path, wanted: Collection[str]) -> list[Grid]:
 
     Raises :class:`WorkbookInvalid` (one problem, no sheet) when the file cannot be read at all.
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)   # a Path is kept: it may print as typed (./q3/...)
     if not path.exists():
         raise cannot_read(path, NOT_FOUND)
     if path.is_dir():
