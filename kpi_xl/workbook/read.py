@@ -93,6 +93,7 @@ def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
         except WorkbookInvalid as invalid:  # the file cannot be opened at all
             return None, invalid.problems
         data, problems = parse_grids(grids, name)
+        del grids  # freed before the collector resumes: its first pass then walks only what is kept
     return data, lock_problems(source) + problems
 
 
@@ -105,6 +106,7 @@ def read_by_client(source: Source) -> Parsed:
         except WorkbookInvalid as invalid:
             return Parsed(None, invalid.problems)
         parsed = parse_by_client(grids, name)
+        del grids
     return Parsed(parsed.data, lock_problems(source) + parsed.problems, parsed.failed, parsed.clients)
 
 
