@@ -497,7 +497,9 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     clients = _clients_column(table, canon)
     aggregations = {key: value for key, value in custom.aggregations.items() if key in v}
     measures = {name: v[name] for name in [*MEASURES, *aggregations]}
-    for name, column in measures.items():
+    # Most workbooks fill a few measures: the others, blank on every row, need no look.
+    filled = {name: column for name, column in measures.items() if column.count(None) != len(column)}
+    for name, column in filled.items():
         try:  # filter(None) drops blanks (and zeros): min() then runs in C
             any_negative = min(filter(None, column), default=0.0) < 0  # type: ignore[type-var]
         except TypeError:  # a bad cell, already reported, among the numbers: look at each
@@ -505,7 +507,7 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
         negative = [i for i, x in enumerate(column) if type(x) is float and x < 0] if any_negative else []
         for i in negative:
             table.flag(i, name, ERROR, NEGATIVE, column=_name(table.at.table.column(name)), value=display(column[i]))
-    used = [column for column in measures.values() if column.count(None) != len(column)]
+    used = list(filled.values())
     empty = _blank_rows(used, len(clients))
     for i in empty:
         table.flag(i, "date", WARNING, NO_MEASURES)
