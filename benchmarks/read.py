@@ -66,7 +66,7 @@ def archive_checks(path: Path) -> int:
     with zipfile.ZipFile(path) as archive:
         members = {n for n in archive.namelist() if n.startswith("xl/worksheets/")}
         scans, _ = scan_parts(archive, members)
-    return sum(scan.cells for scan in scans.values())
+    return sum(scan.last_row for scan in scans.values())
 
 
 def end_to_end(path: Path) -> int:

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
-from kpi_xl.workbook.problems import cell_address, column_number
+from kpi_xl.workbook.problems import cell_address, column_letter, column_number
 
 __all__ = [
     "COLUMN_GAP",
@@ -159,7 +159,7 @@ class SheetScan:
     member: str
     rows: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
-    cells: int = 0
+    measured: int = 0               # cells the exact look measured (0: the sheet has none)
     dimension: str = ""
     has_special: bool = False
     last_row: int = 0               # the region kept for calamine (0: no cell at all)
@@ -256,9 +256,10 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
     scan = SheetScan(member)
     letters: set[bytes] = set()
     rows: set[bytes] = set()
+    bound = b""    # the column up to which the quick look may vouch for cells (b"": it may not yet)
     in_data = True
     for piece in _pieces(_stream(archive, member), b"</row>"):
-        if not scan.dimension and (dimension := _DIMENSION.search(piece)):
+        if not scan.dimension and b"dimension" in piece and (dimension := _DIMENSION.search(piece)):
             scan.dimension = dimension.group(1).decode("ascii", "replace")
         if not in_data:
             continue
@@ -269,26 +270,17 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
         # Without a colon there is no prefixed element (<x:c>, which calamine reads as a cell either):
         # the looks for those are skipped.
         prefixed = b":" in piece
-        numbers = _FAST_ROW.findall(piece)
-        if len(numbers) != piece.count(b"<row") + (piece.count(b":row") if prefixed else 0):
-            numbers = _ANY_ROW_START.findall(piece)
+        numbers = _row_numbers(piece, prefixed)
         rows.update(numbers)
-        columns = _FAST_COLUMN.findall(piece)
-        if len(columns) == piece.count(b"<c") + (piece.count(b":c") if prefixed else 0):
-            letters.update(columns)
-            scan.cells += len(columns)
-            # A cell's own reference places it, whatever its row element says: the rows of the cells
-            # past this piece's last row element are taken too.
-            rows.update(_rows_past(max(map(int, numbers), default=0)).findall(piece))
-        else:
-            cells = _ANY_CELL_START.findall(piece)
-            scan.cells += len(cells)
-            letters.update(c for c, _ in cells)
-            rows.update(r for _, r in cells)
+        last = max(map(int, numbers), default=0)
+        if not _plain_cells(piece, prefixed, bound, last):
+            scan.measured += _measure_cells(piece, prefixed, last, letters, rows)
+            bound = _chained_to(letters)
         if not scan.has_special:
             scan.has_special = any(pattern.search(piece) for pattern in _SPECIAL[:None if prefixed else 2])
-        indexes = _SHARED_INDEX.findall(piece)
-        if (len(indexes) != piece.count(b't="s"')
+        typed = piece.count(b't="s"')
+        indexes = _SHARED_INDEX.findall(piece) if typed else []
+        if (len(indexes) != typed
                 or any(pattern.search(piece) for pattern in _NOT_A_NUMBER[:None if prefixed else 1])
                 or (indexes and (not all(map(bytes.isdigit, indexes)) or max(map(int, indexes)) >= strings))):
             _impossible_values(piece, strings, scan.bad)
@@ -298,6 +290,103 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, strings: int) -> SheetSca
     return scan
 
 
+# One item per "<row": its number where written plainly (r first), b"" where not.
+_ROW_START = re.compile(rb'<row(?: r="(\d+)")?')
+
+
+def _row_numbers(piece: bytes, prefixed: bool) -> list[bytes]:
+    """The numbers of the piece's row elements (calamine places a cell without a reference in its row)."""
+    numbers = _ROW_START.findall(piece)
+    if b"" in numbers or (prefixed and b":row" in piece):
+        numbers = _ANY_ROW_START.findall(piece)
+    return numbers
+
+
+def _measure_cells(piece: bytes, prefixed: bool, last: int, letters: set[bytes], rows: set[bytes]) -> int:
+    """The exact look: records the column of every cell of the piece, and the row of those whose own
+    reference places them past ``last`` (the piece's last row element); returns how many cells."""
+    columns = _FAST_COLUMN.findall(piece)
+    if len(columns) == piece.count(b"<c") + (piece.count(b":c") if prefixed else 0):
+        letters.update(columns)
+        # A cell's own reference places it, whatever its row element says: the rows of the cells
+        # past this piece's last row element are taken too.
+        rows.update(_rows_past(last).findall(piece))
+        return len(columns)
+    cells = _ANY_CELL_START.findall(piece)
+    letters.update(c for c, _ in cells)
+    rows.update(r for _, r in cells)
+    return len(cells)
+
+
+def _plain_cells(piece: bytes, prefixed: bool, bound: bytes, last: int) -> bool:
+    """The quick look, one search instead of the exact look's three passes: whether every cell of the
+    piece is written plainly (``<c r="B7"``), in a column up to ``bound`` and a row not past ``last``.
+    The exact look would then record nothing that changes the sheet's extent (see :func:`_chained_to`)."""
+    return bool(bound) and not (prefixed and b":c" in piece) and not _unusual_cell(bound, last).search(piece)
+
+
+def _chained_to(letters: set[bytes]) -> bytes:
+    """The last column seen when the columns seen chain from column A on without a gap of more than
+    :data:`COLUMN_GAP` (b"" when they don't): a cell in a column up to it changes neither the sheet's
+    last column nor the first gap, whichever columns come later, so it needs no recording.
+
+    >>> _chained_to({b"A", b"C", b"AM"}), _chained_to({b"A", b"ZZ"}), _chained_to({b"BN", b"BO"}), _chained_to(set())
+    (b'AM', b'', b'', b'')
+    """
+    columns = {column_number(c.decode()) for c in letters}
+    if not columns or min(columns) > COLUMN_GAP + 1 or _extent(columns, COLUMN_GAP) != max(columns):
+        return b""
+    return column_letter(max(columns)).encode()
+
+
+@lru_cache(maxsize=64)
+def _unusual_cell(bound: bytes, last: int) -> re.Pattern[bytes]:
+    """A cell start that is not ``<c r="`` + a column up to ``bound`` + a row up to ``last`` + ``"``.
+    The literal ``<c`` first lets the engine skip from cell to cell; what follows is one lookahead
+    without nested ones (twice as fast as asking for each kind of unusual cell in turn).
+
+    >>> [bool(_unusual_cell(b"AM", 120).search(cell)) for cell in
+    ...  [b'<c r="AM120"', b'<c r="B7" t="s"', b'<c r="AN5"', b'<c r="AAA5"', b'<c r="B121"', b'<c t="s"', b'<col ']]
+    [False, False, True, True, True, True, True]
+    """
+    columns, numbers = _up_to(bound.decode(), _LETTERS), _up_to(str(last), _DIGITS)
+    return re.compile(rf'<c(?! r="(?:{columns})(?:{numbers})")'.encode())
+
+
+def _up_to(text: str, alphabet: tuple[str, str, str]) -> str:
+    """A pattern for the strings of ``alphabet`` that do not come after ``text`` (see :func:`_past`).
+
+    >>> _up_to("AM", _LETTERS), _up_to("120", _DIGITS)
+    ('A[A-L]|AM|[A-Z]{1,1}', '[0-0]\\\\d{2}|1[0-1]\\\\d{1}|120|\\\\d{1,2}')
+    """
+    lowest, _, any_one = alphabet
+    same = [text[:i] + f"[{lowest}-{chr(ord(c) - 1)}]" + _any(any_one, len(text) - i - 1)
+            for i, c in enumerate(text) if c != lowest]
+    shorter = [f"{any_one}{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    return "|".join([*same, text, *shorter])
+
+
+def _any(any_one: str, count: int) -> str:
+    return f"{any_one}{{{count}}}" if count else ""
+
+
+_LETTERS, _DIGITS = ("A", "Z", "[A-Z]"), ("0", "9", r"\d")   # first, last, any one
+
+
+def _past(text: str, alphabet: tuple[str, str, str]) -> str:
+    """A pattern for the strings of ``alphabet`` that come after ``text`` (as column letters and row
+    numbers do): longer ones, and those as long that are greater at some place.
+
+    >>> _past("AM", _LETTERS), _past("129", _DIGITS)
+    ('[A-Z]{3,}|[B-Z][A-Z]{1}|A[N-Z]', '\\\\d{4,}|[2-9]\\\\d{2}|1[3-9]\\\\d{1}')
+    """
+    _, top, any_one = alphabet
+    longer = f"{any_one}{{{len(text) + 1},}}"
+    same = [text[:i] + f"[{chr(ord(c) + 1)}-{top}]" + _any(any_one, len(text) - i - 1)
+            for i, c in enumerate(text) if c != top]
+    return "|".join([longer, *same])
+
+
 @lru_cache(maxsize=64)
 def _rows_past(last: int) -> re.Pattern[bytes]:
     """The row of every cell reference whose row is above ``last`` (written as a number of its own).
@@ -305,11 +394,7 @@ def _rows_past(last: int) -> re.Pattern[bytes]:
     >>> _rows_past(5207).findall(b'<c r="A5207"/><c r="B5208"/><c r="C6000"/><c r="D10000"/><c r="E999"/>')
     [b'5208', b'6000', b'10000']
     """
-    digits = str(last)
-    longer = rf"\d{{{len(digits) + 1},}}"
-    same = [digits[:i] + f"[{int(d) + 1}-9]" + (rf"\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
-            for i, d in enumerate(digits) if d != "9"]
-    return re.compile(rf'<c r="[A-Z]+({"|".join([longer, *same])})"'.encode())
+    return re.compile(rf'<c r="[A-Z]+({_past(str(last), _DIGITS)})"'.encode())
 
 
 def _impossible_values(piece: bytes, strings: int, bad: dict[tuple[int, int], tuple[str, str]]) -> None:
@@ -342,7 +427,7 @@ def _extent(numbers: set[int], gap: int) -> int:
 def _keep(scan: SheetScan) -> None:
     """Sets the region kept for calamine: up to the first gap of ROW_GAP empty rows or COLUMN_GAP empty
     columns. What lies beyond is far from any table (``Ctrl+End`` and a keystroke put it there)."""
-    if not scan.cells:
+    if not scan.measured:
         return
     scan.last_row, scan.last_column = _extent(scan.rows, ROW_GAP), _extent(scan.columns, COLUMN_GAP)
     if scan.last_row * scan.last_column > MAX_CELLS:

@@ -96,8 +96,9 @@ def locate(grid: Grid, table: Table, report: Report) -> Located | None:
 
 def _rectangle(grid: Grid) -> None:
     """Pads short rows: columns are read with zip(), which would silently cut every row to the shortest."""
-    width = max(map(len, grid.rows), default=0)
-    if any(len(row) != width for row in grid.rows):
+    lengths = set(map(len, grid.rows))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
         grid.rows = [row + [None] * (width - len(row)) for row in grid.rows]
 
 

