@@ -9,10 +9,8 @@ open in Excel or LibreOffice (its lock file beside it) is refused: use the Impor
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +36,7 @@ from kpi_xl.importing.plan import Plan, plan_import
 from kpi_xl.importing.platforms import ROLES
 from kpi_xl.importing.summary import range_totals
 from kpi_xl.importing.xlsx import write_plan
-from kpi_xl.workbook.read import lock_file, read_workbook
+from kpi_xl.workbook.read import collector_paused, lock_file, read_workbook
 
 __all__ = ["MAX_EXPORT_BYTES", "ImportResult", "import_files", "read_exports"]
 
@@ -95,20 +93,6 @@ def _export_bytes(path: Path) -> bytes:
         raise ImportRefusedError(path.name, 0, UNREADABLE, reason=error.strerror or str(error)) from None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: an import makes a few hundred thousand rows, cells and values
-    that all live until it ends, and the collector would walk them again and again for nothing (a
-    quarter of the time of a 100,000-row import). Whatever is garbage is collected after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel: str | None = None,
                  source: str | None = None, dry_run: bool = False,
                  overrides: Mapping[str, str] | None = None) -> ImportResult:
@@ -118,7 +102,7 @@ def import_files(workbook: Path, files: Sequence[Path], client: str, *, channel:
     :class:`~kpi_xl.core.errors.UnknownClientError` for a ``client`` not on its Clients sheet and
     :class:`~kpi_xl.workbook.problems.WorkbookInvalid` when it has errors already.
     """
-    with _collector_paused():
+    with collector_paused():
         return _import(_as_path(workbook), files, client, channel, source, dry_run, overrides)
 
 

@@ -35,7 +35,7 @@ from kpi_xl.workbook.read_file import read_file
 from kpi_xl.workbook.read_live import book_source, read_live
 from kpi_xl.workbook.schema import CUSTOM_SHEET
 
-__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_workbook", "lock_file", "lock_problems",
+__all__ = ["Parsed", "Problem", "WorkbookInvalid", "check_workbook", "collector_paused", "lock_file", "lock_problems",
            "read_book", "read_by_client", "read_workbook"]
 
 LOCKED = N_("{file} is open in a spreadsheet program ({lock} exists): the data read is the last saved "
@@ -47,10 +47,11 @@ Source = str | os.PathLike[str] | Any   # a path, or an xlwings Book (anything w
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pauses Python's cyclic garbage collector while a workbook is read: 100,000 rows make millions of
-    objects, none in a cycle, and each collection their allocations trigger walks them all again (a
-    third of the reader's time over such a sheet). Restored as it was, whatever happens."""
+def collector_paused() -> Iterator[None]:
+    """Pauses Python's cyclic garbage collector while a workbook is read or imported into: 100,000 rows
+    make millions of objects, none in a cycle, and each collection their allocations trigger walks them
+    all again (a third of the reader's time over such a sheet, a quarter of an import's). Restored as
+    it was, whatever happens; nested uses leave it to the outermost."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -87,7 +88,7 @@ def lock_problems(source: Source) -> list[Problem]:
 
 def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
     """The workbook's data (None when it has errors) and every problem, warnings included."""
-    with _collector_paused():
+    with collector_paused():
         try:
             grids, name = _grids(source)
         except WorkbookInvalid as invalid:  # the file cannot be opened at all
@@ -100,7 +101,7 @@ def check_workbook(source: Source) -> tuple[WorkbookData | None, list[Problem]]:
 def read_by_client(source: Source) -> Parsed:
     """The workbook for a batch run: an error in one client's rows fails that client alone
     (:func:`~kpi_xl.workbook.parse.parse_by_client`); never raises for a bad workbook."""
-    with _collector_paused():
+    with collector_paused():
         try:
             grids, name = _grids(source)
         except WorkbookInvalid as invalid:
