@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     from kpi_xl.cli.goals_table import goals_records, goals_table
-    from kpi_xl.cli.report import print_notes
+    from kpi_xl.cli.output import print_notes
     from kpi_xl.workbook.read import lock_problems, read_workbook
 
     print_notes(lock_problems(args.workbook), sys.stderr)  # as check, report and send: an open workbook

@@ -1,4 +1,5 @@
-"""What the commands share in printing: JSON for scripts, the progress bar, and ``--quiet``.
+"""What the commands share in printing: JSON for scripts, the progress bar, ``--quiet``, and the warnings
+about a workbook as a whole that no command may hide.
 
 **JSON** (``--json``): UTF-8 whatever the terminal's encoding, names and accents as they are
 (``ensure_ascii=False``), indented by 2, no NaN (a value JSON cannot hold is a bug, not output), one
@@ -25,11 +26,14 @@ import io
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from kpi_xl.cli.terminal import shown
 
-__all__ = ["NOWHERE", "Progress", "add_quiet_argument", "is_quiet", "print_json"]
+if TYPE_CHECKING:
+    from kpi_xl.workbook.problems import Problem
+
+__all__ = ["NOWHERE", "Progress", "add_quiet_argument", "is_quiet", "print_json", "print_notes"]
 
 
 def print_json(value: object, out: TextIO) -> None:
@@ -121,3 +125,15 @@ class Progress:
         filled = self.WIDTH * self.done // max(self.total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
         self.stream.write(f"\r[{bar}] {self.done}/{self.total} {shown(client)[:40]:<40}")
+
+
+def print_notes(problems: Sequence[Problem], err: TextIO) -> None:
+    """The warnings about the workbook as a whole a batch run must not hide: a lock file (the workbook
+    is open: unsaved changes are not read) and the template's placeholder agency name."""
+    from kpi_xl.workbook.parse import NO_AGENCY, PLACEHOLDER
+    from kpi_xl.workbook.problems import WARNING
+    from kpi_xl.workbook.read import LOCKED
+
+    for p in problems:
+        if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER, NO_AGENCY):
+            print(f"kpi-xl: warning: {shown(str(p))}", file=err)

@@ -27,15 +27,14 @@ from kpi_xl.cli.arguments import (
     workbook_argument,
     workers_argument,
 )
-from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet
+from kpi_xl.cli.output import Progress, add_quiet_argument, is_quiet, print_notes
 from kpi_xl.cli.terminal import shown
 from kpi_xl.core.periods import report_month
-from kpi_xl.workbook.problems import Problem
 
 if TYPE_CHECKING:
     from kpi_xl.report.batch import ClientOutcome
 
-__all__ = ["add_report_arguments", "print_notes", "run", "run_report"]
+__all__ = ["add_report_arguments", "run", "run_report"]
 
 HELP = "write one PDF report per client"
 
@@ -112,15 +111,3 @@ def _summary_row(outcome: ClientOutcome) -> list[str]:
 def run(args: argparse.Namespace, out: TextIO, today: dt.date) -> int:
     """``kpi-xl report``, as the parser calls it."""
     return run_report(args, out, today)
-
-
-def print_notes(problems: list[Problem], err: TextIO) -> None:
-    """The warnings about the workbook as a whole a batch run must not hide: a lock file (the workbook
-    is open: unsaved changes are not read) and the template's placeholder agency name."""
-    from kpi_xl.workbook.parse import NO_AGENCY, PLACEHOLDER
-    from kpi_xl.workbook.problems import WARNING
-    from kpi_xl.workbook.read import LOCKED
-
-    for p in problems:
-        if p.severity is WARNING and p.template in (LOCKED, PLACEHOLDER, NO_AGENCY):
-            print(f"kpi-xl: warning: {shown(str(p))}", file=err)

@@ -137,7 +137,7 @@ def run_send(args: argparse.Namespace, *, render: Renderer, out: TextIO, err: Te
     try:
         failed: dict[str, list[str]] = {}
         if workbook is None:
-            from kpi_xl.cli.report import print_notes
+            from kpi_xl.cli.output import print_notes
             from kpi_xl.workbook.read import WorkbookInvalid, read_by_client  # calamine: only when needed
 
             parsed = read_by_client(args.workbook)
