@@ -145,8 +145,9 @@ class _Reader:
         blocks = []
         index: int | None = header_index
         while index is not None:
-            end = next((i for i in range(index + 1, len(self.rows)) if self._ends_block(self.rows[i])),
-                       len(self.rows))
+            # A block ends at a blank row or a "#" comment (written out: no call per row of 100,000).
+            end = next((i for i, row in enumerate(self.rows[index + 1:], index + 1)
+                        if not any(row) or row[0].startswith("#")), len(self.rows))
             blocks.append((self.rows[index], self.rows[index + 1:end]))
             index = next((i for i in range(end, min(end + _SCAN, len(self.rows)))
                           if _score(self.rows[i], self.platform, {}, self.known) or
@@ -209,9 +210,6 @@ class _Reader:
                 notices.append(ImportNotice(self.file, self.left_out[header], LEFT_OUT_NOT_ADDITIVE,
                                             column=header, measure="reach" if "reach" in MEASURES else "MEASURE"))
         return notices
-
-    def _ends_block(self, row: Row) -> bool:
-        return not any(row) or row[0].startswith("#")
 
     def stated_range(self, preamble: Sequence[Row]) -> tuple[dt.date, dt.date] | None:
         start = end = None
@@ -308,7 +306,11 @@ class _Reader:
             by_row = zip(*columns, strict=True) if columns else [()] * len(keys)
             fast = [ExportRow(day, channel, campaign, dict(zip(roles, values, strict=True)), line)
                     for (line, day, channel, campaign), values in zip(keys, by_row, strict=True)]
-            return self.checked(fast, stated_totals, measures, mark), layout
+            # Each column's sum, in row order: the same Decimal as summing the rows' values, without
+            # 100,000 dict look-ups per measure.
+            sums = {role: sum(column, Decimal(0)) for role, column in zip(roles, columns, strict=True)} if (
+                stated_totals) else {}
+            return self.checked(fast, stated_totals, measures, mark, sums), layout
         out: list[ExportRow] = []
         for (line, day, channel, campaign), *row_values in zip(keys, *columns, strict=True):
             values: dict[str, Decimal] = {}
@@ -319,15 +321,17 @@ class _Reader:
         return self.checked(out, stated_totals, measures, mark), layout
 
     def checked(self, rows: list[ExportRow], stated_totals: Sequence[tuple[int, str, Sequence[str]]],
-                measures: Mapping[int, str], mark: str) -> list[ExportRow]:
+                measures: Mapping[int, str], mark: str, sums: Mapping[str, Decimal] | None = None
+                ) -> list[ExportRow]:
         for line, label, cells in stated_totals:
-            self.check_total(line, label, cells, measures, mark, rows)
+            self.check_total(line, label, cells, measures, mark, rows, sums or {})
         return rows
 
     def check_total(self, line: int, label: str, cells: Sequence[str], measures: Mapping[int, str], mark: str,
-                    rows: Sequence[ExportRow]) -> None:
+                    rows: Sequence[ExportRow], sums: Mapping[str, Decimal]) -> None:
         """A file's own total of its data rows (Google Ads' ``Total: Account``, Meta's summary row) must
-        equal their sum to the cent, or rows are missing or were edited: the file is refused."""
+        equal their sum to the cent, or rows are missing or were edited: the file is refused. ``sums``:
+        the measures' sums when already known (every row holding every measure)."""
         for j, role in measures.items():
             if role not in MEASURES or role in NON_ADDITIVE:
                 continue   # Meta's Results mix actions; reach is not additive
@@ -337,7 +341,7 @@ class _Reader:
                 raise self.refuse(line, NOT_A_NUMBER, column=role, value=cells[j]) from None
             if stated is None:
                 continue
-            summed = sum((r.values.get(role, Decimal(0)) for r in rows), Decimal(0))
+            summed = sums[role] if role in sums else sum((r.values.get(role, Decimal(0)) for r in rows), Decimal(0))
             if round(stated, 2) != round(summed, 2):
                 raise self.refuse(line, TOTAL_MISMATCH, label=label or cells[0] or "summary", column=role,
                                   stated=format(stated.normalize(), "f"), summed=format(summed.normalize(), "f"))

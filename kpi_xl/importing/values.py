@@ -111,7 +111,8 @@ def parse_numbers(cells: Sequence[str], mark: str) -> tuple[list[Decimal | None]
         if "," not in joined:
             return list(map(Decimal, cells)), None
         comma = "" if mark == "." else "."   # a grouping comma goes, a decimal comma becomes a point
-        return [Decimal(c.replace(",", comma)) for c in cells], None
+        # One replace over the whole column, not one per cell (no cell holds a line break).
+        return list(map(Decimal, joined.replace(",", comma).split("\n"))), None
     values: list[Decimal | None] = []
     for i, text in enumerate(cells):
         try:
