@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
 from operator import attrgetter
 
 from kpi_xl.core.registry import MEASURES, N_
@@ -304,8 +305,10 @@ class _Reader:
         # Types, not `None in column`: comparing None with 100,000 Decimals is slow.
         if len(set(roles)) == len(roles) and not any(type(None) in set(map(type, c)) for c in columns):
             by_row = zip(*columns, strict=True) if columns else [()] * len(keys)
-            fast = [ExportRow(day, channel, campaign, dict(zip(roles, values, strict=True)), line)
-                    for (line, day, channel, campaign), values in zip(keys, by_row, strict=True)]
+            # Made by map, not a comprehension: no Python-level step per row (keys and columns are as long).
+            lines, days, channels, campaigns = zip(*keys, strict=True) if keys else ((), (), (), ())
+            measured = map(dict, map(zip, repeat(roles), by_row))
+            fast = list(map(ExportRow, days, channels, campaigns, measured, lines))
             # Each column's sum, in row order: the same Decimal as summing the rows' values, without
             # 100,000 dict look-ups per measure.
             sums = {role: sum(column, Decimal(0)) for role, column in zip(roles, columns, strict=True)} if (
