@@ -20,9 +20,12 @@ import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain, groupby
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from queue import Queue
+from string import Formatter
 from typing import IO
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -208,6 +211,23 @@ def _numbers(values: Sequence[object]) -> list[str]:
     return [t.rstrip("0").rstrip(".") or "0" if "." in t else t for t in texts]
 
 
+@cache
+def _printf(template: str) -> tuple[list[int], str]:
+    """A row template (``str.format``, numbered fields) as a ``%`` format and the field of each of its
+    ``%s`` in turn: ``%`` with a tuple is a third faster than ``format`` over 100,000 rows.
+
+    >>> _printf('<row r="{0}"><c r="A{0}"><v>{1}</v></c>{{100%}}</row>')
+    ([0, 0, 1], '<row r="%s"><c r="A%s"><v>%s</v></c>{100%%}</row>')
+    """
+    fields, parts = [], []
+    for literal, field, _spec, _conversion in Formatter().parse(template):
+        parts.append(literal.replace("%", "%%"))
+        if field is not None:
+            fields.append(int(field))
+            parts.append("%s")
+    return fields, "".join(parts)
+
+
 class _RowWriter:
     """New rows as XML; each column's reference letters and style worked out once, not per cell."""
 
@@ -261,12 +281,13 @@ class _RowWriter:
                 columns: list[Iterable[object]] = [range(number, number + len(same))]
                 for _col, _head, _tail, key in order:
                     if key == "date" or key in _TEXTS:   # a few hundred days, a few campaigns: each once
-                        cells = [getattr(r, key) for r in same]
+                        cells = list(map(attrgetter(key), same))
                         made = {c: serial(c) if key == "date" else self.text(c) for c in set(cells)}
                         columns.append(list(map(made.__getitem__, cells)))
                     else:
                         columns.append(_numbers([r.values[key] for r in same]))
-                pieces.append("".join(map(template.format, *columns)))
+                fields, printf = _printf(template)
+                pieces.append("".join(map(printf.__mod__, zip(*(columns[k] for k in fields), strict=True))))
                 number += len(same)
             yield "".join(pieces).encode()
 
