@@ -12,6 +12,7 @@ __all__ = [
     "LOCALE_HELP",
     "RENDER_TIMEOUT_HELP",
     "GivenPath",
+    "add_batch_arguments",
     "date_argument",
     "locale_argument",
     "period_argument",
@@ -26,6 +27,17 @@ __all__ = [
 LOCALE_HELP = "en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN"
 RENDER_TIMEOUT_HELP = ("give up a report that takes longer to render, record it as failed and go on with the "
                        "others (default: 120)")
+
+
+def add_batch_arguments(parser: argparse.ArgumentParser, *, verb: str) -> None:
+    """The options of a monthly batch's rules (:mod:`kpi_xl.report.batch`), the same in ``report`` and
+    ``send``: ``verb`` says what is done to a client ("report", "send to")."""
+    parser.add_argument("--partial", action="store_true",
+                        help="allow a month that has not ended: the report says it is in progress")
+    parser.add_argument("--include-empty", action="store_true",
+                        help=f"also {verb} clients with no Actuals rows in the month (skipped by default)")
+    parser.add_argument("--render-timeout", type=seconds_argument, default=None, metavar="SECONDS",
+                        help=RENDER_TIMEOUT_HELP)
 
 
 def date_argument(text: str) -> dt.date:

@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.cli.arguments import (
     LOCALE_HELP,
-    RENDER_TIMEOUT_HELP,
+    add_batch_arguments,
     locale_argument,
     period_argument,
-    seconds_argument,
     workbook_argument,
     workers_argument,
 )
@@ -56,12 +55,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--review", action="store_true",
                         help="the agency's internal review copy (<client>_..._review.pdf), with the SMART review "
                              "of every goal; never send it to a client")
-    parser.add_argument("--partial", action="store_true",
-                        help="allow a month that has not ended: the report says it is in progress")
-    parser.add_argument("--include-empty", action="store_true",
-                        help="also report clients with no Actuals rows in the month (skipped by default)")
-    parser.add_argument("--render-timeout", type=seconds_argument, default=None, metavar="SECONDS",
-                        help=RENDER_TIMEOUT_HELP)
+    add_batch_arguments(parser, verb="report")
     add_quiet_argument(parser)
 
 

@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kpi_xl.cli.arguments import (
-    RENDER_TIMEOUT_HELP,
+    add_batch_arguments,
     period_argument,
     port_argument,
-    seconds_argument,
     send_workers_argument,
     workbook_argument,
 )
@@ -69,12 +68,7 @@ def add_send_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=send_workers_argument, default=2, metavar="N",
                         help="reports rendered in parallel (default: 2; 0 renders in this process, "
                              "without --render-timeout)")
-    parser.add_argument("--partial", action="store_true",
-                        help="allow a month that has not ended: the report says it is in progress")
-    parser.add_argument("--include-empty", action="store_true",
-                        help="also send to clients with no Actuals rows in the month (skipped by default)")
-    parser.add_argument("--render-timeout", type=seconds_argument, metavar="SECONDS",
-                        help=RENDER_TIMEOUT_HELP)
+    add_batch_arguments(parser, verb="send to")
     smtp = parser.add_argument_group(
         "SMTP", "Default: the workbook's Settings, then ~/.config/kpi_xl/smtp.toml (or $KPI_XL_CONFIG). "
                 "The password is read only from $KPI_XL_SMTP_PASSWORD or the system keyring.")
