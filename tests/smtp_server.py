@@ -23,6 +23,7 @@ import html
 import io
 import ipaddress
 import json
+import signal
 import ssl
 import sys
 import threading
@@ -328,6 +329,13 @@ def render_stand_in(job: RenderJob) -> bytes:
     is then only ever reached by the stuck report, never by WeasyPrint's first import."""
     _hang_if_slow(job)
     return f"%PDF-1.7\n% stand-in report for {job.client}, {job.period}\n".encode()
+
+
+def render_deaf(job: RenderJob) -> bytes:
+    """:func:`render_stand_in` in a worker that ignores SIGTERM, as a native library stuck in a call might:
+    only SIGKILL ends it."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return render_stand_in(job)
 
 
 def _hang_if_slow(job: RenderJob) -> None:

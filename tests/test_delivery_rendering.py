@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from smtp_server import render_stand_in
+from smtp_server import render_deaf, render_stand_in
 
 from kpi_xl.core.periods import Month
+from kpi_xl.delivery import rendering
 from kpi_xl.delivery.rendering import RenderJob, render_in_order
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
@@ -58,3 +59,14 @@ def test_ctrl_c_stops_the_workers_instead_of_waiting_for_them(tmp_path):
     assert started.exists()
     assert time.monotonic() - start < 60  # the stuck report sleeps 120 s: nobody waited for it
     assert _ours(before) == []
+
+
+def test_a_stuck_worker_that_ignores_sigterm_is_killed(tmp_path, monkeypatch):
+    monkeypatch.setattr(rendering, "_GRACE", 0.5)  # seconds before SIGKILL: shortened for the test
+    before = multiprocessing.active_children()
+    start = time.monotonic()
+    results = list(render_in_order(_jobs(tmp_path, "Slow Co", "Acme"), render_deaf, workers=1, timeout=1.5))
+    assert [(r.job.client, r.error) for r in results] == [
+        ("Slow Co", "rendering took longer than 1.5 s"), ("Acme", None)]
+    assert time.monotonic() - start < 60  # not the 120 s the stuck renderer sleeps
+    assert _ours(before) == []  # killed, and reaped before the run went on

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -44,6 +45,7 @@ from kpi_xl.core.periods import Month
 from kpi_xl.report.pool import RENDER_TIMEOUT as _REPORT_RENDER_TIMEOUT
 
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
     from multiprocessing.queues import SimpleQueue
 
     from kpi_xl.core.model import WorkbookData
@@ -53,6 +55,7 @@ __all__ = ["RENDER_TIMEOUT", "RenderJob", "Rendered", "Renderer", "ReportFile", 
 # Seconds one report may take in a worker: the same default as `report` and the Excel button.
 RENDER_TIMEOUT = _REPORT_RENDER_TIMEOUT
 _POLL = 0.05  # seconds between looks for a job's start, while it waits for a worker
+_GRACE = 5.0  # seconds a stopped worker has to end before it is killed
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,18 +181,39 @@ class _Pool:
         self._executor.shutdown(wait=True)
 
     def stop(self) -> None:
-        """Ends the workers now, in the middle of a job if need be."""
+        """Ends the workers now, in the middle of a job if need be: SIGTERM, then SIGKILL for a worker
+        still running ``_GRACE`` seconds later. Once it returns, every worker has ended and been reaped."""
+        grace = _GRACE
         # ProcessPoolExecutor only offers this from Python 3.14 (terminate_workers); before, its
-        # processes are reachable only through this attribute.
+        # processes and its managing thread are reachable only through these attributes.
         processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        manager = getattr(self._executor, "_executor_manager_thread", None)
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
-        for process in processes:
-            process.join(5.0)
-            if process.is_alive():  # SIGTERM blocked or ignored: no choice left
-                process.kill()
-                process.join(5.0)
+        # Watched through their sentinels, never join(): the executor's thread reaps its workers as they
+        # die, and of two threads reaping one process the loser is told it still runs (a kill would then
+        # go to a pid the system may have given to another process).
+        refusing = _running_after(processes, grace)
+        for process in refusing:  # SIGTERM blocked or ignored: no choice left
+            process.kill()
+        _running_after(refusing, grace)
+        if manager is not None:
+            manager.join(grace)  # it ends once it has reaped every worker
+        if manager is None or not manager.is_alive():  # nobody else reaps them now
+            for process in processes:
+                process.join(grace)
+
+
+def _running_after(processes: list[BaseProcess], seconds: float) -> list[BaseProcess]:
+    """The processes among ``processes`` whose end has not begun ``seconds`` from now (a process's
+    sentinel becomes readable once it has ended, without reaping it)."""
+    deadline = time.monotonic() + seconds
+    running = {process.sentinel: process for process in processes}
+    while running and (left := deadline - time.monotonic()) > 0:
+        for sentinel in multiprocessing.connection.wait(list(running), left):
+            del running[sentinel]  # type: ignore[arg-type]
+    return list(running.values())
 
 
 def render_in_order(jobs: Iterable[RenderJob], render: Renderer, *, workers: int = 2, ahead: int | None = None,
