@@ -19,10 +19,12 @@ import argparse
 import asyncio
 import base64
 import datetime as dt
+import gc
 import html
 import io
 import ipaddress
 import json
+import os
 import signal
 import ssl
 import sys
@@ -332,9 +334,38 @@ def render_stand_in(job: RenderJob) -> bytes:
 
 
 def render_deaf(job: RenderJob) -> bytes:
-    """:func:`render_stand_in` in a worker that ignores SIGTERM, as a native library stuck in a call might:
-    only SIGKILL ends it."""
+    """:func:`render_stand_in` in a worker deaf to SIGTERM (as one whose Python-level SIGTERM handler
+    never runs while a native call is stuck): only SIGKILL ends it."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return render_stand_in(job)
+
+
+def render_deaf_or_crash(job: RenderJob) -> bytes:
+    """:func:`render_deaf`; a "Crash" client's worker dies (SIGKILL, as from the OOM killer) once the
+    stuck report is being rendered, the first time only."""
+    if job.client.startswith("Crash"):
+        crashed = job.workbook.with_name(f"{job.client}.crashed")
+        if not crashed.exists():
+            crashed.touch()
+            deadline = time.monotonic() + 60
+            while not job.workbook.with_name("Slow Co.started").exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.kill(os.getpid(), signal.SIGKILL)
+    return render_deaf(job)
+
+
+def render_cut_short(job: RenderJob) -> bytes:
+    """For a "Slow" client, the worker starts sending a 1 MB result to the pool, then hangs halfway: the
+    pool's thread waits in mid-message, as it does when a worker is killed while it sends a big PDF."""
+    if job.client.startswith("Slow"):
+        from multiprocessing.queues import SimpleQueue
+
+        from kpi_xl.delivery.rendering import _STARTS
+
+        results = [thing for thing in gc.get_objects() if isinstance(thing, SimpleQueue)
+                   and thing is not _STARTS["queue"]]
+        assert len(results) == 1, results  # the pool's result pipe: its only other SimpleQueue
+        results[0]._writer._send((1_000_000).to_bytes(4, "big") + b"x" * 1000)  # a header, then a part
     return render_stand_in(job)
 
 

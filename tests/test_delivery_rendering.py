@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from smtp_server import render_deaf, render_stand_in
+from smtp_server import render_cut_short, render_deaf, render_deaf_or_crash, render_stand_in
 
 from kpi_xl.core.periods import Month
 from kpi_xl.delivery import rendering
@@ -61,12 +61,54 @@ def test_ctrl_c_stops_the_workers_instead_of_waiting_for_them(tmp_path):
     assert _ours(before) == []
 
 
-def test_a_stuck_worker_that_ignores_sigterm_is_killed(tmp_path, monkeypatch):
-    monkeypatch.setattr(rendering, "_GRACE", 0.5)  # seconds before SIGKILL: shortened for the test
+@pytest.fixture
+def stops(monkeypatch) -> list[tuple[list, bool]]:
+    """Each stop of a pool, as seen right after it: its workers' (exit code, still listed as running),
+    and whether the executor's own thread still runs (this process could not exit while it does)."""
+    seen: list[tuple[list, bool]] = []
+    stop = rendering._Pool.stop
+
+    def watched_stop(pool) -> None:
+        workers = list(pool._executor._processes.values())
+        manager = pool._executor._executor_manager_thread
+        stop(pool)
+        running = multiprocessing.active_children()
+        seen.append(([(worker.exitcode, worker in running) for worker in workers], manager.is_alive()))
+
+    monkeypatch.setattr(rendering._Pool, "stop", watched_stop)
+    monkeypatch.setattr(rendering, "_GRACE", 0.5)  # seconds before SIGKILL: shortened for the tests
+    return seen
+
+
+def test_a_stuck_worker_deaf_to_sigterm_is_killed_and_reaped_before_the_run_goes_on(tmp_path, stops):
     before = multiprocessing.active_children()
     start = time.monotonic()
     results = list(render_in_order(_jobs(tmp_path, "Slow Co", "Acme"), render_deaf, workers=1, timeout=1.5))
     assert [(r.job.client, r.error) for r in results] == [
         ("Slow Co", "rendering took longer than 1.5 s"), ("Acme", None)]
     assert time.monotonic() - start < 60  # not the 120 s the stuck renderer sleeps
-    assert _ours(before) == []  # killed, and reaped before the run went on
+    assert stops == [([(-signal.SIGKILL, False)], False)]  # SIGTERM was not enough; gone once stopped
+    assert _ours(before) == []
+
+
+def test_a_crash_beside_a_worker_deaf_to_sigterm_stops_the_pool_all_the_same(tmp_path, stops):
+    # Python 3.12's executor thread holds the lock shutdown() takes while it reaps a broken pool's
+    # workers: shutting down before the deaf worker was killed waited for it for good.
+    before = multiprocessing.active_children()
+    jobs = _jobs(tmp_path, "Slow Co", "Crash Co", "Acme")
+    results = list(render_in_order(jobs, render_deaf_or_crash, workers=2, timeout=60))
+    assert [(r.job.client, r.error) for r in results] == [
+        ("Slow Co", "the rendering process stopped unexpectedly"), ("Crash Co", None), ("Acme", None)]
+    assert stops == [([(-signal.SIGKILL, False), (-signal.SIGKILL, False)], False)]
+    assert _ours(before) == []
+
+
+def test_a_worker_killed_halfway_through_sending_its_result_does_not_hold_the_pool(tmp_path, stops):
+    # The executor's thread waited for the rest of the message for good: the worker was left unreaped,
+    # and this process could not exit (its exit waits for that thread).
+    before = multiprocessing.active_children()
+    results = list(render_in_order(_jobs(tmp_path, "Slow Co", "Acme"), render_cut_short, workers=1, timeout=1.5))
+    assert [(r.job.client, r.error) for r in results] == [
+        ("Slow Co", "rendering took longer than 1.5 s"), ("Acme", None)]
+    assert stops == [([(-signal.SIGTERM, False)], False)]
+    assert _ours(before) == []

@@ -26,6 +26,7 @@ worker and carry on) and a fresh one renders the jobs that were in flight again.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -185,21 +186,33 @@ class _Pool:
         still running ``_GRACE`` seconds later. Once it returns, every worker has ended and been reaped."""
         grace = _GRACE
         # ProcessPoolExecutor only offers this from Python 3.14 (terminate_workers); before, its
-        # processes and its managing thread are reachable only through these attributes.
+        # processes, its managing thread and its result pipe are reachable only through these attributes.
         processes = list((getattr(self._executor, "_processes", None) or {}).values())
         manager = getattr(self._executor, "_executor_manager_thread", None)
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        results = getattr(self._executor, "_result_queue", None)
         # Watched through their sentinels, never join(): the executor's thread reaps its workers as they
-        # die, and of two threads reaping one process the loser is told it still runs (a kill would then
-        # go to a pid the system may have given to another process).
+        # die, and of two threads reaping one process the loser is told it still runs. An ended worker is
+        # not signalled: it may be reaped already, and its pid given to another process.
+        ended = set(multiprocessing.connection.wait([process.sentinel for process in processes], 0))
+        for process in processes:
+            if process.sentinel not in ended:
+                process.terminate()
         refusing = _running_after(processes, grace)
         for process in refusing:  # SIGTERM blocked or ignored: no choice left
             process.kill()
         _running_after(refusing, grace)
+        # Only now: from Python 3.12 the executor's thread holds the lock shutdown() takes while it joins
+        # the workers of a broken pool, so shutdown() would have waited for a worker deaf to SIGTERM.
+        self._executor.shutdown(wait=False, cancel_futures=True)  # wakes that thread: it reaps them
         if manager is not None:
-            manager.join(grace)  # it ends once it has reaped every worker
+            manager.join(grace)
+            if manager.is_alive() and results is not None:
+                # A worker killed halfway through sending its result leaves the thread waiting for the rest
+                # for good (this process's own copy of the pipe's writing end keeps it open): closing that
+                # copy ends the wait, and the thread then reaps the workers.
+                results._writer.close()
+                manager.join(grace)
+                gc.collect()  # its exception holds the pool's queues in a cycle: else "leaked semaphores" at exit
         if manager is None or not manager.is_alive():  # nobody else reaps them now
             for process in processes:
                 process.join(grace)
