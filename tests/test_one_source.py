@@ -9,8 +9,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kpi_xl import docs, udfs
+from kpi_xl.cli.arguments import LOCALE_HELP, RENDER_TIMEOUT_HELP
 from kpi_xl.core import registry
-from kpi_xl.i18n import CATALOG_LANGUAGES
+from kpi_xl.i18n import CATALOG_LANGUAGES, SUPPORTED_LOCALES
+from kpi_xl.report.pool import RENDER_TIMEOUT
 from kpi_xl.resources import locales_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +52,13 @@ def test_the_registry_says_which_functions_take_totals_as_the_functions_do():
         function = udfs.FUNCTIONS.get(kpi.function_name)
         takes_totals = function is not None and list(inspect.signature(function).parameters) == list(kpi.params)
         assert kpi.function_takes_totals == takes_totals, code
+
+
+def test_the_command_line_help_says_what_the_code_does():
+    # Written out in kpi_xl.cli.arguments so that building the parser does not import Babel.
+    *others, last = SUPPORTED_LOCALES
+    assert LOCALE_HELP == f"{', '.join(others)} or {last}"
+    assert RENDER_TIMEOUT_HELP.endswith(f"(default: {RENDER_TIMEOUT:g})")
 
 
 def test_every_tracked_measure_is_known():

@@ -23,7 +23,8 @@ __all__ = [
     "workers_argument",
 ]
 
-#: The help of every ``--locale``, and of every ``--render-timeout``: one wording for one option.
+#: The help of every ``--locale``, and of every ``--render-timeout``: one wording for one option. Written
+#: out, as importing kpi_xl.i18n loads Babel; tests/test_one_source.py holds them to the code.
 LOCALE_HELP = "en_US, es_ES, es_MX, pt_BR, pl_PL or vi_VN"
 RENDER_TIMEOUT_HELP = ("give up a report that takes longer to render, record it as failed and go on with the "
                        "others (default: 120)")
