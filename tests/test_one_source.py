@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import inspect
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from babel.messages.pofile import read_po
 
 from kpi_xl import docs, udfs
 from kpi_xl.cli.arguments import LOCALE_HELP, RENDER_TIMEOUT_HELP
+from kpi_xl.cli.send import add_send_arguments
 from kpi_xl.core import registry
+from kpi_xl.delivery.config import _DEFAULT_PORTS, SECURITY_MODES
 from kpi_xl.i18n import CATALOG_LANGUAGES, SUPPORTED_LOCALES
 from kpi_xl.report.pool import RENDER_TIMEOUT
 from kpi_xl.resources import locales_dir
@@ -55,10 +58,16 @@ def test_the_registry_says_which_functions_take_totals_as_the_functions_do():
 
 
 def test_the_command_line_help_says_what_the_code_does():
-    # Written out in kpi_xl.cli.arguments so that building the parser does not import Babel.
+    # Written out in kpi_xl.cli so that building the parser imports neither Babel nor the stages.
     *others, last = SUPPORTED_LOCALES
     assert LOCALE_HELP == f"{', '.join(others)} or {last}"
     assert RENDER_TIMEOUT_HELP.endswith(f"(default: {RENDER_TIMEOUT:g})")
+    send = argparse.ArgumentParser()
+    add_send_arguments(send)
+    options = {option: action for action in send._actions for option in action.option_strings}
+    assert tuple(options["--smtp-security"].choices) == SECURITY_MODES
+    ports = ", ".join(f"{_DEFAULT_PORTS[mode]} for {mode}" for mode in SECURITY_MODES)
+    assert options["--smtp-port"].help.endswith(f"(default: {ports})")
 
 
 def test_every_tracked_measure_is_known():
